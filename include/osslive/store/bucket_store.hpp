@@ -1,0 +1,144 @@
+#pragma once
+// The storage interface between the OSS API and the disk. Buckets are folders; an object's
+// bytes are a plain file in its bucket folder, its metadata a sidecar beside it.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "osslive/core/file_handle.hpp"
+#include "osslive/core/result.hpp"
+
+namespace osslive::store {
+
+// What PutObject stores besides the bytes.
+struct ObjectMeta {
+  std::string content_type;  // empty: guessed from the key's extension when served
+  std::string cache_control;
+  std::string content_disposition;
+  std::string content_encoding;
+  std::string expires;
+  // x-oss-meta-* headers, names lower-cased with the prefix kept ("x-oss-meta-author"), in order.
+  std::vector<std::pair<std::string, std::string>> user_meta;
+};
+
+struct ObjectInfo {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string etag;                // upper-case hex MD5, or "<hex>-<parts>" for multipart; no quotes
+  std::int64_t last_modified = 0;  // epoch seconds
+  std::string object_type = "Normal";  // Normal | Multipart
+  ObjectMeta meta;
+};
+
+// An object opened for reading: the handle pins the inode, so a concurrent
+// overwrite (rename) never tears what this reader serves.
+struct OpenObject {
+  ObjectInfo info;
+  std::shared_ptr<const FileHandle> file;
+};
+
+struct BucketInfo {
+  std::string name;
+  std::string acl = "private";  // private | public-read
+  std::int64_t created = 0;     // epoch seconds
+  std::string cors_xml;         // the stored PutBucketCors body, empty when none
+};
+
+struct ListRequest {
+  std::string prefix;
+  std::string marker;     // V1 marker / V2 start-after or decoded continuation token: keys > marker
+  std::string delimiter;  // empty: no grouping
+  int max_keys = 1000;    // 1..1000
+};
+
+struct ListResult {
+  std::vector<ObjectInfo> objects;       // sorted by key (byte order)
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_marker;  // last key or common prefix returned, when truncated
+};
+
+// Bytes to store: in memory, or a spooled temp file (under temp_dir()) that the store moves in.
+struct PutBody {
+  std::string data;
+  std::optional<std::filesystem::path> file;
+  std::uint64_t size = 0;
+  std::string md5;  // raw 16 bytes when the caller already computed it, else empty
+};
+
+// Progressive write (a segment being transcoded): invisible until commit(), discarded if
+// destroyed without commit.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual Status write(std::string_view bytes) = 0;
+  virtual Result<ObjectInfo> commit(const ObjectMeta& meta) = 0;
+};
+
+struct PartInfo {
+  int part_number = 0;
+  std::string etag;  // upper-case hex MD5 of the part
+  std::uint64_t size = 0;
+  std::int64_t last_modified = 0;
+};
+
+struct UploadInfo {
+  std::string key;
+  std::string upload_id;
+  std::int64_t initiated = 0;
+};
+
+struct CompletePart {
+  int part_number = 0;
+  std::string etag;  // as the client sent it; quotes and case are ignored
+};
+
+class BucketStore {
+ public:
+  virtual ~BucketStore() = default;
+
+  // Buckets
+  virtual Status create_bucket(std::string_view bucket, std::string_view acl) = 0;  // 409 BucketAlreadyExists
+  virtual Result<BucketInfo> bucket_info(std::string_view bucket) const = 0;        // 404 NoSuchBucket
+  virtual Result<std::vector<BucketInfo>> list_buckets() const = 0;                 // sorted by name
+  virtual Status delete_bucket(std::string_view bucket) = 0;                        // 409 BucketNotEmpty
+  virtual Status set_bucket_acl(std::string_view bucket, std::string_view acl) = 0;
+  virtual Status set_bucket_cors(std::string_view bucket, std::string_view cors_xml) = 0;  // "" deletes
+
+  // Objects. Keys are validated here too (InvalidObjectName): no component may leave the bucket.
+  virtual Result<ObjectInfo> put_object(std::string_view bucket, std::string_view key, PutBody body,
+                                        const ObjectMeta& meta) = 0;
+  virtual Result<ObjectInfo> stat_object(std::string_view bucket, std::string_view key) const = 0;
+  virtual Result<OpenObject> open_object(std::string_view bucket, std::string_view key) const = 0;
+  virtual Status delete_object(std::string_view bucket, std::string_view key) = 0;  // ok when absent
+  virtual Result<ListResult> list_objects(std::string_view bucket, const ListRequest& request) const = 0;
+  virtual Result<std::unique_ptr<ObjectWriter>> begin_write(std::string_view bucket, std::string_view key) = 0;
+
+  // Multipart upload
+  virtual Result<std::string> initiate_multipart(std::string_view bucket, std::string_view key,
+                                                 const ObjectMeta& meta) = 0;
+  virtual Result<PartInfo> upload_part(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                                       int part_number, PutBody body) = 0;
+  virtual Result<ObjectInfo> complete_multipart(std::string_view bucket, std::string_view key,
+                                                std::string_view upload_id,
+                                                const std::vector<CompletePart>& parts) = 0;
+  virtual Status abort_multipart(std::string_view bucket, std::string_view key, std::string_view upload_id) = 0;
+  virtual Result<std::vector<PartInfo>> list_parts(std::string_view bucket, std::string_view key,
+                                                   std::string_view upload_id) const = 0;
+  virtual Result<std::vector<UploadInfo>> list_uploads(std::string_view bucket, std::string_view prefix) const = 0;
+
+  // Where request bodies are spooled: on the same file system as the buckets, so a rename moves them in.
+  virtual std::filesystem::path temp_dir() const = 0;
+};
+
+// Bucket names: 3..63 of a-z 0-9 '-', not starting or ending with '-'.
+bool is_valid_bucket_name(std::string_view name);
+// Object keys: 1..1023 bytes of UTF-8, no NUL, and nothing that could leave the bucket folder.
+Status validate_object_key(std::string_view key);
+
+}  // namespace osslive::store

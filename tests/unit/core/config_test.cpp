@@ -1,0 +1,51 @@
+#include "osslive/core/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace osslive {
+namespace {
+
+TEST(Config, ParsesSectionsAndKeepsDefaults) {
+  auto c = parse_config_json(R"({"data_dir": "/srv/data", "http": {"listen": "0.0.0.0:80"},
+    "auth": {"credentials": [{"access_key_id": "ak", "access_key_secret": "sk"}]},
+    "buckets": [{"name": "media", "acl": "public-read"}]})");
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  EXPECT_EQ(c->data_dir, "/srv/data");
+  EXPECT_EQ(c->http.listen, "0.0.0.0:80");
+  EXPECT_EQ(c->http.max_header_bytes, 16u * 1024);
+  ASSERT_EQ(c->auth.credentials.size(), 1u);
+  EXPECT_EQ(c->auth.credentials[0].access_key_secret, "sk");
+  EXPECT_EQ(c->buckets[0].acl, "public-read");
+}
+
+TEST(Config, RejectsUnknownKeysAndBadValues) {
+  auto typo = parse_config_json(R"({"http": {"lisen": "x"}})");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().message().find("lisen"), std::string::npos);
+  EXPECT_FALSE(parse_config_json(R"({"buckets": [{"name": "b", "acl": "public-read-write"}]})").ok());
+  EXPECT_FALSE(parse_config_json(R"({"http": {"io_threads": "two"}})").ok());
+  EXPECT_FALSE(parse_config_json("not json").ok());
+}
+
+TEST(CommandLine, FlagsOverrideTheFile) {
+  const char* argv[] = {"osslive", "--listen", "127.0.0.1:0", "--data-dir", "/tmp/d",
+                        "--access-key-id", "id", "--access-key-secret", "secret"};
+  auto cl = parse_command_line(9, argv);
+  ASSERT_TRUE(cl.ok()) << cl.error().message();
+  EXPECT_EQ(cl->config.http.listen, "127.0.0.1:0");
+  EXPECT_EQ(cl->config.data_dir, "/tmp/d");
+  ASSERT_EQ(cl->config.auth.credentials.size(), 1u);
+  EXPECT_EQ(cl->config.auth.credentials[0].access_key_id, "id");
+}
+
+TEST(CommandLine, RejectsUnknownFlagsAndHalfCredentials) {
+  const char* bad[] = {"osslive", "--frobnicate", "1"};
+  EXPECT_FALSE(parse_command_line(3, bad).ok());
+  const char* half[] = {"osslive", "--access-key-id", "id"};
+  EXPECT_FALSE(parse_command_line(3, half).ok());
+  const char* help[] = {"osslive", "--help"};
+  EXPECT_TRUE(parse_command_line(2, help)->show_help);
+}
+
+}  // namespace
+}  // namespace osslive
