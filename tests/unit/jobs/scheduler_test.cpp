@@ -1,0 +1,182 @@
+#include "osslive/jobs/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <latch>
+
+namespace osslive::jobs {
+namespace {
+
+// A gate a job waits on, so tests decide when work ends without sleeping.
+struct Gate {
+  std::promise<void> open_promise;
+  std::shared_future<void> opened = open_promise.get_future().share();
+  void open() { open_promise.set_value(); }
+};
+
+void wait_done(const std::shared_ptr<SegmentBuffer>& buffer) {
+  std::promise<void> done;
+  std::function<void(std::uint64_t)> read = [&](std::uint64_t offset) {
+    buffer->async_read(offset, [&, offset](ByteStream::Chunk chunk) {
+      if (chunk.end || chunk.error) done.set_value();
+      else read(offset + chunk.size);
+    });
+  };
+  read(0);
+  done.get_future().wait();
+}
+
+TEST(Scheduler, ConcurrentRequestsForOneSegmentShareOneJob) {
+  Scheduler scheduler({.workers = 2});
+  std::atomic<int> runs{0};
+  Gate gate;
+  std::vector<std::shared_ptr<SegmentBuffer>> buffers;
+  for (int i = 0; i < 8; ++i) {
+    auto buffer = scheduler.submit("b/seg-0.ts", Priority::Player, "p", [&](SegmentBuffer& out) -> Status {
+      ++runs;
+      gate.opened.wait();
+      out.append("bytes");
+      return {};
+    });
+    ASSERT_TRUE(buffer.ok());
+    buffers.push_back(*buffer);
+  }
+  gate.open();
+  for (auto& buffer : buffers) wait_done(buffer);
+  EXPECT_EQ(runs, 1);
+  for (auto& buffer : buffers) EXPECT_EQ(buffer.get(), buffers[0].get());
+  EXPECT_EQ(scheduler.stats().joined, 7u);
+}
+
+TEST(Scheduler, PlayerJobsRunBeforeQueuedPrefetch) {
+  Scheduler scheduler({.workers = 1, .background_workers = 1});
+  Gate blocker;
+  std::mutex order_mutex;
+  std::vector<std::string> order;
+  auto job = [&](std::string name) {
+    return [&, name](SegmentBuffer&) -> Status {
+      std::lock_guard lock(order_mutex);
+      order.push_back(name);
+      return {};
+    };
+  };
+  auto first = scheduler.submit("busy", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    blocker.opened.wait();
+    return {};
+  });
+  auto prefetch1 = scheduler.submit("pre1", Priority::Prefetch, "p", job("pre1"));
+  auto initial = scheduler.submit("init", Priority::Initial, "p", job("init"));
+  auto prefetch2 = scheduler.submit("pre2", Priority::Prefetch, "p", job("pre2"));
+  auto player = scheduler.submit("play", Priority::Player, "p", job("play"));
+  blocker.open();
+  for (auto* b : {&first, &prefetch1, &initial, &prefetch2, &player}) wait_done(**b);
+  EXPECT_EQ(order, (std::vector<std::string>{"play", "pre1", "pre2", "init"}));
+}
+
+TEST(Scheduler, PlayerJoiningAQueuedPrefetchRaisesItsPriority) {
+  Scheduler scheduler({.workers = 1});
+  Gate blocker;
+  std::vector<std::string> order;
+  std::mutex order_mutex;
+  auto job = [&](std::string name) {
+    return [&, name](SegmentBuffer&) -> Status {
+      std::lock_guard lock(order_mutex);
+      order.push_back(name);
+      return {};
+    };
+  };
+  auto busy = scheduler.submit("busy", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    blocker.opened.wait();
+    return {};
+  });
+  auto a = scheduler.submit("a", Priority::Prefetch, "p", job("a"));
+  auto b = scheduler.submit("b", Priority::Prefetch, "p", job("b"));
+  auto b_player = scheduler.submit("b", Priority::Player, "p", job("b-again"));
+  EXPECT_EQ(b->get(), b_player->get());
+  blocker.open();
+  for (auto* r : {&busy, &a, &b}) wait_done(**r);
+  EXPECT_EQ(order, (std::vector<std::string>{"b", "a"}));
+}
+
+TEST(Scheduler, BackgroundWorkNeverTakesTheLastWorker) {
+  Scheduler scheduler({.workers = 2, .background_workers = 1});
+  Gate background_gate;
+  std::latch player_ran(1);
+  auto bg1 = scheduler.submit("bg1", Priority::Prefetch, "p", [&](SegmentBuffer&) -> Status {
+    background_gate.opened.wait();
+    return {};
+  });
+  auto bg2 = scheduler.submit("bg2", Priority::Prefetch, "p", [&](SegmentBuffer&) -> Status { return {}; });
+  auto player = scheduler.submit("player", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    player_ran.count_down();
+    return {};
+  });
+  player_ran.wait();  // runs while bg1 holds the only background slot
+  EXPECT_TRUE(scheduler.pending("bg2"));
+  background_gate.open();
+  wait_done(*bg1);
+  wait_done(*bg2);
+}
+
+TEST(Scheduler, OverloadDropsPrefetchAndRefusesPlayersWithSlowDown) {
+  Scheduler scheduler({.workers = 1, .queue_limit = 2, .prefetch_limit = 1, .retry_after_s = 3});
+  Gate blocker;
+  auto busy = scheduler.submit("busy", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    blocker.opened.wait();
+    return {};
+  });
+  auto noop = [](SegmentBuffer&) -> Status { return {}; };
+  // Wait until "busy" runs so it no longer counts as queued.
+  while (scheduler.stats().running == 0) std::this_thread::yield();
+  ASSERT_TRUE(scheduler.submit("p1", Priority::Player, "p", noop).ok());
+  ASSERT_TRUE(scheduler.submit("p2", Priority::Player, "p", noop).ok());
+  auto refused = scheduler.submit("p3", Priority::Player, "p", noop);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), Errc::SlowDown);
+  EXPECT_EQ(refused.error().fields().back().second, "3");
+  auto kept = scheduler.submit("f1", Priority::Prefetch, "p", noop);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_NE(kept->get(), nullptr);
+  auto dropped = scheduler.submit("f2", Priority::Prefetch, "p", noop);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->get(), nullptr);
+  auto stats = scheduler.stats();
+  EXPECT_EQ(stats.rejected, 1u);
+  EXPECT_EQ(stats.dropped, 1u);
+  blocker.open();
+}
+
+TEST(Scheduler, AbandonDropsOnlyUnwantedBackgroundJobsOfTheGroup) {
+  Scheduler scheduler({.workers = 1});
+  Gate blocker;
+  auto busy = scheduler.submit("busy", Priority::Player, "x", [&](SegmentBuffer&) -> Status {
+    blocker.opened.wait();
+    return {};
+  });
+  auto noop = [](SegmentBuffer&) -> Status { return {}; };
+  auto near = scheduler.submit("p/seg-11", Priority::Prefetch, "p", noop);
+  auto far = scheduler.submit("p/seg-3", Priority::Prefetch, "p", noop);
+  auto other = scheduler.submit("q/seg-3", Priority::Prefetch, "q", noop);
+  EXPECT_EQ(scheduler.abandon("p", [](const std::string& key) { return key == "p/seg-11"; }), 1u);
+  EXPECT_TRUE(scheduler.pending("p/seg-11"));
+  EXPECT_FALSE(scheduler.pending("p/seg-3"));
+  EXPECT_TRUE(scheduler.pending("q/seg-3"));
+  EXPECT_TRUE((*far)->error().has_value());
+  blocker.open();
+}
+
+TEST(Scheduler, FailedJobReachesItsReaders) {
+  Scheduler scheduler({.workers = 1});
+  auto buffer = scheduler.submit("bad", Priority::Player, "p", [](SegmentBuffer& out) -> Status {
+    out.append("partial");
+    return Error(Errc::InvalidArgument, "source is truncated");
+  });
+  wait_done(*buffer);
+  ASSERT_TRUE((*buffer)->error().has_value());
+  EXPECT_EQ((*buffer)->error()->message(), "source is truncated");
+  EXPECT_EQ(scheduler.stats().failed, 1u);
+}
+
+}  // namespace
+}  // namespace osslive::jobs
