@@ -7,16 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "osslive/auth/types.hpp"
 #include "osslive/core/clock.hpp"
 #include "osslive/core/config.hpp"
 #include "osslive/core/http_message.hpp"
 #include "osslive/core/result.hpp"
 
 namespace osslive::auth {
-
-enum class Scheme { Anonymous, V1Header, V1Query, V2Header, V2Query, V4Header, V4Query };
-
-bool is_presigned(Scheme scheme);
 
 // Who signed a verified request, and how: hls/sign re-signs TS lines the same way.
 struct Identity {
@@ -28,15 +25,6 @@ struct Identity {
   std::int64_t v4_expires = 0; // V4 presigned: x-oss-expires, seconds
   std::string v4_region;       // V4: region of the credential scope
   std::vector<std::string> additional_headers;  // V2/V4, lower-case
-};
-
-// What signing covers. bucket and key are decoded and path-style whatever the addressing.
-struct SignableRequest {
-  std::string_view method;
-  std::string_view bucket;  // empty for service-level requests (ListBuckets)
-  std::string_view key;     // empty for bucket-level requests
-  const Query& query;
-  const Headers& headers;
 };
 
 class CredentialStore {
@@ -56,7 +44,7 @@ class StaticCredentials final : public CredentialStore {
 
 struct VerifierOptions {
   int max_clock_skew_s = 15 * 60;
-  std::string region;  // expected V4 scope region ("cn-hangzhou"); empty accepts any
+  std::string region;  // expected V4 scope region, "cn-hangzhou" or "oss-cn-hangzhou" (both accepted); empty: any
 };
 
 class Verifier {
@@ -64,10 +52,14 @@ class Verifier {
   Verifier(const CredentialStore& credentials, const Clock& clock, VerifierOptions options);
 
   // A request with neither an Authorization header nor signature query parameters is
-  // Identity{Anonymous}; the caller decides (bucket ACL) whether that is enough.
-  // Failures: AccessDenied (expired, incomplete presigned URL), InvalidAccessKeyId,
-  // SignatureDoesNotMatch (with StringToSign, SignatureProvided, OSSAccessKeyId fields),
-  // RequestTimeTooSkewed, InvalidArgument (malformed header).
+  // Identity{Anonymous}; the caller decides (bucket ACL) whether that is enough. An
+  // Authorization header wins over query parameters.
+  // Failures: AccessDenied (expired "Request has expired.", incomplete presigned URL, missing or
+  // unreadable Date / x-oss-date, V4 scope naming another region), InvalidAccessKeyId,
+  // SignatureDoesNotMatch (with OSSAccessKeyId, SignatureProvided, StringToSign fields, and
+  // CanonicalRequest for V4), RequestTimeTooSkewed (header forms: Date slot or x-oss-date
+  // further than max_clock_skew_s from now; V4 presigned: x-oss-date that far in the future),
+  // InvalidArgument (malformed header or parameter, V4 scope date not the day of x-oss-date).
   Result<Identity> verify(const SignableRequest& request) const;
 
  private:
