@@ -1,0 +1,437 @@
+#include "session.hpp"
+
+#include <sys/sendfile.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <spdlog/spdlog.h>
+
+#include "osslive/core/digest.hpp"
+#include "osslive/core/strings.hpp"
+
+namespace osslive::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kSendfileBurst = 8u << 20;  // yield the strand after this much, for fairness
+
+std::string host_without_port(std::string_view host) {
+  if (!host.empty() && host.front() == '[') {  // [::1]:9000
+    auto end = host.find(']');
+    return std::string(host.substr(0, end == std::string_view::npos ? host.size() : end + 1));
+  }
+  auto colon = host.rfind(':');
+  return std::string(colon == std::string_view::npos ? host : host.substr(0, colon));
+}
+
+std::chrono::milliseconds ms(int value) { return std::chrono::milliseconds(value); }
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, std::shared_ptr<SessionContext> context)
+    : context_(std::move(context)), stream_(std::move(socket)), send_timer_(stream_.get_executor()) {
+  ++context_->live_sessions;
+}
+
+Session::~Session() {
+  if (request_.body.file) {
+    std::error_code ignored;
+    std::filesystem::remove(*request_.body.file, ignored);
+  }
+  if (spool_parser_ && !spool_parser_->get().body().path.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(spool_parser_->get().body().path, ignored);
+  }
+  --context_->live_sessions;
+}
+
+void Session::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+}
+
+void Session::close_when_idle() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->close_after_response_ = true;
+    if (self->idle_) self->close();
+  });
+}
+
+void Session::read_header() {
+  if (closed_) return;
+  if (context_->draining || close_after_response_) return close();
+  idle_ = true;
+  request_ = Request{};
+  string_parser_.reset();
+  spool_parser_.reset();
+  header_parser_.emplace();
+  header_parser_->header_limit(static_cast<std::uint32_t>(context_->options.http.max_header_bytes));
+  header_parser_->body_limit(context_->options.http.max_object_bytes);
+  stream_.expires_after(ms(context_->options.http.idle_timeout_ms));
+  bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+void Session::on_header(beast::error_code ec) {
+  idle_ = false;
+  if (ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof || closed_)
+      return close();
+    // Malformed or oversized headers: answer once, then close (the stream is out of sync).
+    started_ = Clock::now();
+    request_.request_id = context_->request_ids.next();
+    request_.method = "GET";
+    Error error = ec == bhttp::error::header_limit
+                      ? Error(Errc::InvalidRequest, "request headers exceed the limit of " +
+                                                        std::to_string(context_->options.http.max_header_bytes) + " bytes")
+                      : Error(Errc::InvalidRequest, "malformed HTTP request: " + ec.message());
+    return fail_request(error, true);
+  }
+  started_ = Clock::now();
+  const auto& message = header_parser_->get();
+  request_.request_id = context_->request_ids.next();
+  request_.method = std::string(message.method_string());
+  request_.target = std::string(message.target());
+  auto question = request_.target.find('?');
+  request_.path = request_.target.substr(0, question);
+  if (question != std::string::npos) request_.raw_query = request_.target.substr(question + 1);
+  for (const auto& field : message) request_.headers.add(field.name_string(), field.value());
+  request_.host = host_without_port(message[bhttp::field::host]);
+  beast::error_code remote_ec;
+  auto remote = stream_.socket().remote_endpoint(remote_ec);
+  if (!remote_ec) request_.remote = remote.address().to_string() + ":" + std::to_string(remote.port());
+  request_keep_alive_ = message.keep_alive();
+  start_body();
+}
+
+void Session::start_body() {
+  auto& parser = *header_parser_;
+  if (parser.is_done()) return dispatch();
+
+  auto length = parser.content_length();
+  const auto& http = context_->options.http;
+  if (length && *length > http.max_object_bytes)
+    return fail_request(Error(Errc::EntityTooLarge, "request body of " + std::to_string(*length) +
+                                                        " bytes exceeds the limit of " +
+                                                        std::to_string(http.max_object_bytes)),
+                        true);
+  bool spool = !length || *length > http.memory_body_bytes;
+  if (spool && context_->handlers.precheck) {
+    if (auto early = context_->handlers.precheck(request_)) {
+      close_after_response_ = true;  // the unread body makes the connection unusable
+      return send(std::move(*early));
+    }
+  }
+
+  auto begin = [self = shared_from_this(), spool] {
+    if (spool) {
+      self->spool_parser_.emplace(std::move(*self->header_parser_));
+      self->spool_parser_->body_limit(self->context_->options.http.max_object_bytes);
+      self->spool_parser_->get().body().dir = self->context_->options.spool_dir;
+      self->read_body(*self->spool_parser_);
+    } else {
+      self->string_parser_.emplace(std::move(*self->header_parser_));
+      self->string_parser_->body_limit(self->context_->options.http.memory_body_bytes);
+      self->read_body(*self->string_parser_);
+    }
+  };
+  auto expect = request_.headers.get("expect");
+  if (expect && iequals(*expect, "100-continue")) {
+    auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+    stream_.expires_after(ms(http.write_timeout_ms));
+    bhttp::async_write(stream_, *interim,
+                       [self = shared_from_this(), interim, begin](beast::error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         begin();
+                       });
+    return;
+  }
+  begin();
+}
+
+template <class Parser>
+void Session::read_body(Parser& parser) {
+  // A deadline per read, not per body: a 2 GB upload may take minutes, a stalled one may not.
+  stream_.expires_after(ms(context_->options.http.read_timeout_ms));
+  bhttp::async_read_some(stream_, buffer_, parser,
+                         [self = shared_from_this(), &parser](beast::error_code ec, std::size_t) {
+                           if (ec) {
+                             if (ec == bhttp::error::body_limit) {
+                               int err = self->spool_parser_ ? self->spool_parser_->get().body().write_errno : 0;
+                               if (err != 0) return self->fail_request(io_error(err, "storing the request body"), true);
+                               return self->fail_request(
+                                   Error(Errc::EntityTooLarge, "request body exceeds the configured limit"), true);
+                             }
+                             return self->close();  // client gone or too slow: nothing to answer
+                           }
+                           if (parser.is_done()) return self->on_body_done();
+                           self->read_body(parser);
+                         });
+}
+
+void Session::on_body_done() {
+  if (string_parser_) {
+    request_.body.data = std::move(string_parser_->get().body());
+    request_.body.size = request_.body.data.size();
+    request_.body.md5 = md5(request_.body.data);
+  } else if (spool_parser_) {
+    auto& body = spool_parser_->get().body();
+    if (body.file.valid()) {
+      auto synced = body.file.sync();
+      if (!synced.ok()) return fail_request(synced.error(), true);
+      body.file = FileHandle();
+      request_.body.file = body.path;
+      body.path.clear();
+    }
+    request_.body.size = body.size;
+    request_.body.md5 = body.md5.finish();
+  }
+  dispatch();
+}
+
+void Session::dispatch() {
+  stream_.expires_never();
+  net::post(context_->handler_pool, [self = shared_from_this()] {
+    Response response;
+    try {
+      response = self->context_->handlers.handle(self->request_);
+    } catch (const std::exception& e) {
+      spdlog::error("{} handler threw: {}", self->request_.request_id, e.what());
+      response = self->context_->handlers.render_error(self->request_, Error(Errc::InternalError, e.what()));
+    }
+    net::post(self->stream_.get_executor(),
+              [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+  });
+}
+
+void Session::fail_request(const Error& error, bool close) {
+  if (close) close_after_response_ = true;
+  send(context_->handlers.render_error(request_, error));
+}
+
+bhttp::response_header<> Session::make_header(Response& response) {
+  bhttp::response_header<> header;
+  header.version(11);
+  header.result(static_cast<unsigned>(response.status));
+  for (const auto& [name, value] : response.headers.fields()) {
+    auto field = bhttp::string_to_field(name);
+    if (field != bhttp::field::unknown) header.insert(field, value);
+    else header.insert(name, value);
+  }
+  if (header.find(bhttp::field::server) == header.end()) header.set(bhttp::field::server, "osslive");
+  if (header.find(bhttp::field::date) == header.end())
+    header.set(bhttp::field::date, http_date(std::chrono::duration_cast<std::chrono::seconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count()));
+  bool keep = request_keep_alive_ && !close_after_response_ && !context_->draining;
+  response_keep_alive_ = keep;  // applied to the message: Beast keeps it in the version/Connection pair
+  if (!keep) close_after_response_ = true;
+  return header;
+}
+
+void Session::send(Response response) {
+  if (closed_) return;
+  response_status_ = response.status;
+  auto header = make_header(response);
+  bool no_body_status = response.status == 304 || response.status == 204 || response.status < 200;
+
+  if (auto* slice = std::get_if<FileSlice>(&response.body); slice && !response.omit_body && !no_body_status)
+    return send_file(std::move(*slice), std::move(header));
+  if (auto* stream = std::get_if<std::shared_ptr<ByteStream>>(&response.body);
+      stream && !response.omit_body && !no_body_status)
+    return send_stream(std::move(*stream), std::move(header));
+
+  if (response.omit_body || no_body_status) {
+    auto message = std::make_shared<bhttp::response<bhttp::empty_body>>(std::move(header));
+    message->keep_alive(response_keep_alive_);
+    if (!no_body_status && message->find(bhttp::field::content_length) == message->end()) {
+      std::uint64_t length = 0;
+      if (auto* text = std::get_if<std::string>(&response.body)) length = text->size();
+      if (auto* slice = std::get_if<FileSlice>(&response.body)) length = slice->length;
+      message->content_length(length);
+    }
+    stream_.expires_after(ms(context_->options.http.write_timeout_ms));
+    bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->finish_exchange(self->response_status_, 0);
+    });
+    return;
+  }
+  auto message = std::make_shared<bhttp::response<bhttp::string_body>>(std::move(header));
+  message->keep_alive(response_keep_alive_);
+  message->body() = std::move(std::get<std::string>(response.body));
+  message->prepare_payload();
+  std::uint64_t size = message->body().size();
+  stream_.expires_after(ms(context_->options.http.write_timeout_ms));
+  bhttp::async_write(stream_, *message, [self = shared_from_this(), message, size](beast::error_code ec, std::size_t) {
+    if (ec) return self->close();
+    self->finish_exchange(self->response_status_, size);
+  });
+}
+
+void Session::send_file(FileSlice slice, bhttp::response_header<>&& header) {
+  auto message = std::make_shared<bhttp::response<bhttp::empty_body>>(std::move(header));
+  message->keep_alive(response_keep_alive_);
+  message->content_length(slice.length);
+  auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*message);
+  response_holder_ = serializer;
+  slice_ = std::move(slice);
+  slice_sent_ = 0;
+  stream_.expires_after(ms(context_->options.http.write_timeout_ms));
+  bhttp::async_write_header(stream_, *serializer,
+                            [self = shared_from_this(), message, serializer](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->stream_.expires_never();
+                              self->sendfile_some();
+                            });
+}
+
+void Session::sendfile_some() {
+  auto& socket = stream_.socket();
+  beast::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) return close();
+  std::size_t burst = 0;
+  while (slice_sent_ < slice_->length) {
+    if (burst >= kSendfileBurst) {
+      net::post(stream_.get_executor(), [self = shared_from_this()] { self->sendfile_some(); });
+      return;
+    }
+    off_t offset = static_cast<off_t>(slice_->offset + slice_sent_);
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(slice_->length - slice_sent_, 1u << 20));
+    ssize_t sent = ::sendfile(socket.native_handle(), slice_->file->fd(), &offset, want);
+    if (sent > 0) {
+      slice_sent_ += static_cast<std::uint64_t>(sent);
+      burst += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      send_timer_.expires_after(ms(context_->options.http.write_timeout_ms));
+      send_timer_.async_wait([self = shared_from_this()](beast::error_code timer_ec) {
+        if (!timer_ec) self->close();  // the client stopped reading
+      });
+      socket.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code wait_ec) {
+        self->send_timer_.cancel();
+        if (wait_ec) return self->close();
+        self->sendfile_some();
+      });
+      return;
+    }
+    // sendfile failed or the file ended early (it cannot shrink: writers replace by rename).
+    spdlog::warn("{} sendfile stopped after {} of {} bytes: {}", request_.request_id, slice_sent_, slice_->length,
+                 sent < 0 ? std::strerror(errno) : "unexpected end of file");
+    return close();
+  }
+  std::uint64_t sent = slice_sent_;
+  slice_.reset();
+  response_holder_.reset();
+  finish_exchange(response_status_, sent);
+}
+
+namespace {
+struct StreamResponse {
+  explicit StreamResponse(bhttp::response_header<>&& header) : message(std::move(header)), serializer(message) {}
+  bhttp::response<bhttp::buffer_body> message;
+  bhttp::response_serializer<bhttp::buffer_body> serializer;
+  std::shared_ptr<const std::string> chunk;  // the bytes the serializer points at
+  bool header_sent = false;
+};
+}  // namespace
+
+void Session::send_stream(std::shared_ptr<ByteStream> stream, bhttp::response_header<>&& header) {
+  auto state = std::make_shared<StreamResponse>(std::move(header));
+  state->message.keep_alive(response_keep_alive_);
+  state->message.chunked(true);
+  state->message.body().data = nullptr;
+  state->message.body().more = true;
+  response_holder_ = state;
+  byte_stream_ = std::move(stream);
+  stream_offset_ = 0;
+  stream_next();
+}
+
+void Session::stream_next() {
+  auto weak = weak_from_this();
+  byte_stream_->async_read(stream_offset_, [weak](ByteStream::Chunk chunk) {
+    auto self = weak.lock();
+    if (!self) return;
+    net::post(self->stream_.get_executor(),
+              [self, chunk = std::move(chunk)]() mutable { self->on_stream_chunk(std::move(chunk)); });
+  });
+}
+
+void Session::on_stream_chunk(ByteStream::Chunk chunk) {
+  if (closed_) return;
+  auto state = std::static_pointer_cast<StreamResponse>(response_holder_);
+  if (chunk.error) {
+    if (!state->header_sent) {  // nothing sent yet: a proper error response is still possible
+      byte_stream_.reset();
+      response_holder_.reset();
+      return send(context_->handlers.render_error(request_, *chunk.error));
+    }
+    spdlog::warn("{} stream failed after {} bytes: {}", request_.request_id, stream_offset_, chunk.error->to_string());
+    return close();  // the client sees a truncated chunked body, never a wrong one
+  }
+  state->header_sent = true;
+  auto& body = state->message.body();
+  bool end = chunk.end;
+  if (chunk.size > 0) {
+    state->chunk = chunk.bytes;
+    body.data = const_cast<char*>(chunk.bytes->data() + chunk.begin);
+    body.size = chunk.size;
+    body.more = true;
+  } else {
+    body.data = nullptr;
+    body.size = 0;
+    body.more = !end;
+  }
+  std::size_t size = chunk.size;
+  stream_.expires_after(ms(context_->options.http.write_timeout_ms));
+  bhttp::async_write(stream_, state->serializer,
+                     [self = shared_from_this(), state, size, end](beast::error_code ec, std::size_t) {
+                       if (ec == bhttp::error::need_buffer) ec = {};
+                       if (ec) return self->close();
+                       self->stream_offset_ += size;
+                       if (size > 0 && end) {  // data written; now the final empty chunk
+                         self->on_stream_chunk(ByteStream::Chunk{nullptr, 0, 0, true, std::nullopt});
+                         return;
+                       }
+                       if (end) {
+                         std::uint64_t total = self->stream_offset_;
+                         self->byte_stream_.reset();
+                         self->response_holder_.reset();
+                         return self->finish_exchange(self->response_status_, total);
+                       }
+                       self->stream_next();
+                     });
+}
+
+void Session::finish_exchange(int status, std::uint64_t body_bytes) {
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+  if (context_->handlers.on_complete) context_->handlers.on_complete(request_, status, body_bytes, elapsed);
+  if (request_.body.file) {
+    std::error_code ignored;
+    std::filesystem::remove(*request_.body.file, ignored);  // not taken by a handler
+    request_.body.file.reset();
+  }
+  if (close_after_response_ || context_->draining) return close();
+  read_header();
+}
+
+void Session::close() {
+  if (closed_) return;
+  closed_ = true;
+  beast::error_code ec;
+  send_timer_.cancel();
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+}  // namespace osslive::http

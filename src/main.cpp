@@ -1,0 +1,153 @@
+// The only place that wires concrete classes together.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "osslive/auth/verifier.hpp"
+#include "osslive/core/clock.hpp"
+#include "osslive/core/config.hpp"
+#include "osslive/core/digest.hpp"
+#include "osslive/core/request_id.hpp"
+#include "osslive/core/strings.hpp"
+#include "osslive/http/server.hpp"
+#include "osslive/oss/service.hpp"
+#include "osslive/store/fs_bucket_store.hpp"
+
+namespace {
+
+using namespace osslive;
+
+// With no key configured, a dev key is made once and kept in the data folder, so restarts
+// keep working with the same SDK settings.
+Result<Credential> dev_credential(const std::filesystem::path& data_dir) {
+  auto path = data_dir / ".osslive" / "dev-credentials.json";
+  std::ifstream in(path);
+  if (in) {
+    try {
+      auto json = nlohmann::json::parse(in);
+      return Credential{json.at("access_key_id").get<std::string>(), json.at("access_key_secret").get<std::string>()};
+    } catch (const std::exception& e) {
+      return Error(Errc::InternalError, path.string() + " is unreadable: " + e.what());
+    }
+  }
+  Credential credential{"LTAI" + to_upper(hex_lower(random_bytes(10))), base64url_encode(random_bytes(21))};
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::ofstream out(path);
+  out << nlohmann::json{{"access_key_id", credential.access_key_id},
+                        {"access_key_secret", credential.access_key_secret}}
+             .dump(2)
+      << "\n";
+  if (!out) return Error(Errc::InternalError, "cannot write " + path.string());
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  return credential;
+}
+
+Response health(Request& request) {
+  Response response;
+  response.headers.set("Content-Type", "text/plain");
+  response.body = std::string("ok\n");
+  response.omit_body = request.method == "HEAD";
+  return response;
+}
+
+int run(const Config& config) {
+  // Logs go to stderr: stdout carries only the start-up lines scripts read.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("osslive"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+  SystemClock clock;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    spdlog::critical("cannot create data dir {}: {}", config.data_dir.string(), ec.message());
+    return 1;
+  }
+  store::FsBucketStore store(config.data_dir, clock);
+  if (auto recovered = store.recover(); !recovered.ok())
+    spdlog::warn("start-up recovery: {}", recovered.error().to_string());
+
+  std::vector<Credential> credentials = config.auth.credentials;
+  bool dev_key = credentials.empty();
+  if (dev_key) {
+    auto credential = dev_credential(config.data_dir);
+    if (!credential.ok()) {
+      spdlog::critical("{}", credential.error().message());
+      return 1;
+    }
+    credentials.push_back(*credential);
+  }
+  for (const auto& bucket : config.buckets) {
+    auto created = store.create_bucket(bucket.name, bucket.acl);
+    if (!created.ok() && created.error().code() != Errc::BucketAlreadyExists) {
+      spdlog::critical("config bucket {}: {}", bucket.name, created.error().to_string());
+      return 1;
+    }
+    if (auto acl = store.set_bucket_acl(bucket.name, bucket.acl); !acl.ok()) {
+      spdlog::critical("config bucket {}: {}", bucket.name, acl.error().to_string());
+      return 1;
+    }
+  }
+
+  auth::StaticCredentials credential_store(credentials);
+  auth::Verifier verifier(credential_store, clock, {config.auth.max_clock_skew_s, config.auth.region});
+  oss::OssService service(oss::ServiceDeps{
+      store, verifier, clock, config.auth, nullptr,
+      [](Request& request) -> std::optional<Response> {
+        if (request.path == "/-/health") return health(request);
+        return std::nullopt;
+      }});
+
+  RequestIdSource request_ids;
+  http::Handlers handlers;
+  handlers.precheck = [&](Request& request) { return service.precheck(request); };
+  handlers.handle = [&](Request& request) { return service.handle(request); };
+  handlers.render_error = [](const Request& request, const Error& error) { return oss::error_response(request, error); };
+  handlers.on_complete = [](const Request& request, int status, std::uint64_t bytes, std::chrono::microseconds took) {
+    spdlog::info("{} {} {} {} {} {}B {:.1f}ms", request.request_id, request.remote, request.method, request.target,
+                 status, bytes, static_cast<double>(took.count()) / 1000.0);
+  };
+  http::Server server(http::ServerOptions{config.http, store.temp_dir()}, std::move(handlers), request_ids);
+  auto port = server.start();
+  if (!port.ok()) {
+    spdlog::critical("{}", port.error().message());
+    return 1;
+  }
+  std::string host = config.http.listen.substr(0, config.http.listen.rfind(':'));
+  // One machine-readable line on stdout: tests and scripts read the port from it.
+  std::printf("osslive listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  if (dev_key)
+    std::printf("dev access key: AccessKeyId=%s AccessKeySecret=%s (kept in %s)\n",
+                credentials[0].access_key_id.c_str(), credentials[0].access_key_secret.c_str(),
+                (config.data_dir / ".osslive" / "dev-credentials.json").c_str());
+  std::fflush(stdout);
+  spdlog::info("data in {}, {} bucket(s)", std::filesystem::absolute(config.data_dir).string(),
+               store.list_buckets().ok() ? store.list_buckets()->size() : 0);
+  server.wait_for_signal();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto command_line = osslive::parse_command_line(argc, argv);
+  if (!command_line.ok()) {
+    std::fprintf(stderr, "osslive: %s\n\n%s", command_line.error().message().c_str(),
+                 osslive::command_line_help().c_str());
+    return 2;
+  }
+  if (command_line->show_help) {
+    std::fputs(osslive::command_line_help().c_str(), stdout);
+    return 0;
+  }
+  if (command_line->show_version) {
+    std::printf("osslive %s\n", OSSLIVE_VERSION);
+    return 0;
+  }
+  return run(command_line->config);
+}

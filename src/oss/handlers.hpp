@@ -1,0 +1,56 @@
+#pragma once
+// Handlers of the route table. Each takes the authorised request and returns the response;
+// failures come back as Error and are rendered once, in OssService.
+#include "osslive/oss/service.hpp"
+
+namespace osslive::oss {
+
+using HandlerResult = Result<Response>;
+
+struct HandlerEnv {
+  ServiceDeps& deps;
+  RequestContext& context;
+  Request& request() { return context.request; }
+  const std::string& bucket() const { return context.address.bucket; }
+  const std::string& key() const { return context.address.key; }
+};
+
+// Service and buckets
+HandlerResult list_buckets(HandlerEnv& env);
+HandlerResult put_bucket(HandlerEnv& env);
+HandlerResult delete_bucket(HandlerEnv& env);
+HandlerResult get_bucket_acl(HandlerEnv& env);
+HandlerResult put_bucket_acl(HandlerEnv& env);
+HandlerResult get_bucket_info(HandlerEnv& env);
+HandlerResult get_bucket_location(HandlerEnv& env);
+HandlerResult list_objects(HandlerEnv& env);
+HandlerResult delete_multiple_objects(HandlerEnv& env);
+
+// Objects
+HandlerResult put_object(HandlerEnv& env);
+HandlerResult get_object(HandlerEnv& env);
+HandlerResult head_object(HandlerEnv& env);
+HandlerResult delete_object(HandlerEnv& env);
+HandlerResult get_object_meta(HandlerEnv& env);
+
+// Multipart
+HandlerResult initiate_multipart(HandlerEnv& env);
+HandlerResult upload_part(HandlerEnv& env);
+HandlerResult complete_multipart(HandlerEnv& env);
+HandlerResult abort_multipart(HandlerEnv& env);
+HandlerResult list_parts(HandlerEnv& env);
+HandlerResult list_multipart_uploads(HandlerEnv& env);
+
+// Shared pieces
+store::ObjectMeta meta_from_headers(const Headers& headers);
+std::string quoted_etag(std::string_view etag);
+std::string owner_id(const RequestContext& context);
+// Renders the headers an object carries (ETag, Last-Modified, type, user meta ...).
+void add_object_headers(Response& response, const store::ObjectInfo& info, std::string_view key);
+// Checks Content-MD5 against the body's digest (InvalidDigest).
+Status check_content_md5(const Request& request);
+// Bytes of the body as a store PutBody (moves the spooled file).
+store::PutBody take_body(Request& request);
+Result<std::string> body_text(Request& request, std::size_t limit);
+
+}  // namespace osslive::oss

@@ -1,0 +1,207 @@
+#include "osslive/oss/service.hpp"
+
+#include <array>
+#include <spdlog/spdlog.h>
+
+#include "handlers.hpp"
+#include "osslive/core/strings.hpp"
+#include "osslive/oss/xml.hpp"
+
+namespace osslive::oss {
+namespace {
+
+enum class Level { Service, Bucket, Object };
+
+struct Route {
+  std::string_view method;
+  Level level;
+  std::string_view subresource;  // query key that selects the route; "" matches any request
+  HandlerResult (*handler)(HandlerEnv&);
+  bool anonymous_read;           // allowed anonymously on a public-read bucket
+};
+
+HandlerResult process_post(HandlerEnv& env) {
+  if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
+  return env.deps.process->post(env.context);
+}
+
+HandlerResult process_get(HandlerEnv& env) {
+  if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
+  return env.deps.process->get(env.context);
+}
+
+// The one route table: method + level + the sub-resource in the query. First match wins.
+constexpr std::array kRoutes{
+    Route{"GET", Level::Service, "", list_buckets, false},
+    Route{"GET", Level::Bucket, "acl", get_bucket_acl, false},
+    Route{"PUT", Level::Bucket, "acl", put_bucket_acl, false},
+    Route{"GET", Level::Bucket, "bucketInfo", get_bucket_info, false},
+    Route{"GET", Level::Bucket, "location", get_bucket_location, false},
+    Route{"GET", Level::Bucket, "uploads", list_multipart_uploads, false},
+    Route{"POST", Level::Bucket, "delete", delete_multiple_objects, false},
+    Route{"PUT", Level::Bucket, "", put_bucket, false},
+    Route{"DELETE", Level::Bucket, "", delete_bucket, false},
+    Route{"GET", Level::Bucket, "", list_objects, true},
+    Route{"POST", Level::Object, "uploads", initiate_multipart, false},
+    Route{"POST", Level::Object, "uploadId", complete_multipart, false},
+    Route{"POST", Level::Object, "x-oss-process", process_post, false},
+    Route{"PUT", Level::Object, "uploadId", upload_part, false},
+    Route{"GET", Level::Object, "uploadId", list_parts, false},
+    Route{"DELETE", Level::Object, "uploadId", abort_multipart, false},
+    Route{"GET", Level::Object, "x-oss-process", process_get, true},
+    Route{"HEAD", Level::Object, "objectMeta", get_object_meta, true},
+    Route{"GET", Level::Object, "objectMeta", get_object_meta, true},
+    Route{"PUT", Level::Object, "", put_object, false},
+    Route{"GET", Level::Object, "", get_object, true},
+    Route{"HEAD", Level::Object, "", head_object, true},
+    Route{"DELETE", Level::Object, "", delete_object, false},
+};
+
+// Sub-resources OSS has and osslive does not: answering them as a plain GET/PUT would be wrong.
+constexpr std::array kUnsupportedSubresources{
+    "website", "lifecycle", "logging", "referer", "policy", "tagging", "versioning", "versions", "encryption",
+    "replication", "inventory", "worm", "symlink", "append", "restore", "qos", "requestPayment", "cname",
+    "x-oss-async-process", "select", "stat", "live", "img", "style"};
+
+Level level_of(const Address& address) {
+  if (address.bucket.empty()) return Level::Service;
+  return address.key.empty() ? Level::Bucket : Level::Object;
+}
+
+const Route* find_route(const Request& request, Level level, bool& method_known) {
+  method_known = false;
+  for (const Route& route : kRoutes) {
+    if (route.level != level) continue;
+    if (!route.subresource.empty() && !request.query.has(route.subresource)) continue;
+    if (route.method == request.method) return &route;
+    method_known = method_known || route.subresource.empty();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void stamp_request_id(const Request& request, Response& response) {
+  response.headers.set("x-oss-request-id", request.request_id);
+}
+
+Response error_response(const Request& request, const Error& error) {
+  const ErrorInfo& info = error_info(error.code());
+  Response response;
+  response.status = info.http_status;
+  stamp_request_id(request, response);
+  response.headers.set("x-oss-ec", std::string(info.ec));
+  if (error.code() == Errc::SlowDown || error.code() == Errc::ServiceUnavailable) {
+    std::string retry = "1";
+    for (const auto& [name, value] : error.fields())
+      if (name == "RetryAfter") retry = value;
+    response.headers.set("Retry-After", retry);
+  }
+  if (request.method == "HEAD" || info.http_status == 304) {
+    response.omit_body = true;
+    response.headers.set("Content-Length", "0");
+    return response;
+  }
+  XmlWriter xml;
+  xml.open("Error")
+      .element("Code", info.code)
+      .element("Message", error.message())
+      .element("RequestId", request.request_id)
+      .element("HostId", request.host.empty() ? "localhost" : request.host);
+  for (const auto& [name, value] : error.fields())
+    if (name != "RetryAfter") xml.element(name, value);
+  xml.element("EC", info.ec);
+  response.headers.set("Content-Type", "application/xml");
+  response.body = xml.finish();
+  return response;
+}
+
+Response xml_response(const Request& request, std::string xml, int status) {
+  Response response;
+  response.status = status;
+  stamp_request_id(request, response);
+  response.headers.set("Content-Type", "application/xml");
+  response.body = std::move(xml);
+  return response;
+}
+
+OssService::OssService(ServiceDeps deps) : deps_(std::move(deps)) {}
+
+Result<RequestContext> OssService::authorize(Request& request) {
+  if (request.query.params().empty() && !request.raw_query.empty()) {
+    auto query = Query::parse(request.raw_query);
+    if (!query) return Error(Errc::InvalidArgument, "the query string has a broken percent escape");
+    request.query = std::move(*query);
+  }
+  OSSLIVE_ASSIGN(Address address, resolve_address(request, deps_.auth.endpoints));
+  if (!address.bucket.empty() && !store::is_valid_bucket_name(address.bucket))
+    return Error(Errc::InvalidBucketName, "bucket names are 3..63 of a-z 0-9 '-', not starting or ending with '-'")
+        .with("BucketName", address.bucket);
+  if (!address.key.empty()) OSSLIVE_TRY(store::validate_object_key(address.key));
+
+  auth::SignableRequest signable{request.method, address.bucket, address.key, request.query, request.headers};
+  OSSLIVE_ASSIGN(auth::Identity identity, deps_.verifier.verify(signable));
+  RequestContext context{request, std::move(address), std::move(identity), {}};
+  if (!context.address.bucket.empty()) {
+    auto bucket = deps_.store.bucket_info(context.address.bucket);
+    // Anonymous callers learn nothing about which buckets exist.
+    if (!bucket.ok() && context.identity.scheme == auth::Scheme::Anonymous)
+      return Error(Errc::AccessDenied, "You have no right to access this bucket.");
+    if (bucket.ok()) context.bucket = std::move(bucket).value();
+    else if (!(request.method == "PUT" && context.address.key.empty()))  // PutBucket creates it
+      return std::move(bucket).error().with("BucketName", context.address.bucket);
+  }
+  return context;
+}
+
+std::optional<Response> OssService::precheck(Request& request) {
+  if (request.path.rfind("/-/", 0) == 0) return std::nullopt;
+  auto context = authorize(request);
+  if (!context.ok()) return error_response(request, context.error());
+  if (context->identity.scheme == auth::Scheme::Anonymous)
+    return error_response(request, Error(Errc::AccessDenied, "Anonymous uploads are not allowed."));
+  return std::nullopt;
+}
+
+Response OssService::handle(Request& request) {
+  if (request.path.rfind("/-/", 0) == 0) {
+    // Bucket names cannot start with '-', so /-/ never shadows a bucket.
+    if (deps_.internal) {
+      if (auto response = deps_.internal(request)) {
+        stamp_request_id(request, *response);
+        return std::move(*response);
+      }
+    }
+    return error_response(request, Error(Errc::NoSuchKey, "no such endpoint: " + request.path));
+  }
+  auto context = authorize(request);
+  if (!context.ok()) return error_response(request, context.error());
+
+  for (const char* name : kUnsupportedSubresources)
+    if (request.query.has(name))
+      return error_response(request, Error(Errc::NotImplemented, std::string("the ") + name +
+                                                                      " sub-resource is not supported by osslive"));
+  Level level = level_of(context->address);
+  bool method_known = false;
+  const Route* route = find_route(request, level, method_known);
+  if (!route)
+    return error_response(request, Error(Errc::MethodNotAllowed, "The specified method " + request.method +
+                                                                      " is not allowed against this resource."));
+  if (context->identity.scheme == auth::Scheme::Anonymous &&
+      !(route->anonymous_read && context->bucket.acl == "public-read"))
+    return error_response(request, Error(Errc::AccessDenied, "You have no right to access this object because of bucket acl."));
+
+  HandlerEnv env{deps_, *context};
+  auto response = route->handler(env);
+  if (!response.ok()) {
+    Error error = std::move(response).error();
+    if (error.code() == Errc::NoSuchKey && !context->address.key.empty()) error.with("Key", context->address.key);
+    if (error.code() == Errc::NoSuchBucket) error.with("BucketName", context->address.bucket);
+    if (error.http_status() >= 500) spdlog::error("{} {}", request.request_id, error.to_string());
+    return error_response(request, error);
+  }
+  stamp_request_id(request, *response);
+  return std::move(response).value();
+}
+
+}  // namespace osslive::oss

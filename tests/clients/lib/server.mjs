@@ -1,0 +1,49 @@
+// Starts the real osslive binary on a free loopback port with a fresh data folder.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const ACCESS_KEY_ID = 'LTAItestosslive000001';
+export const ACCESS_KEY_SECRET = 'test-secret-for-osslive-integration-0001';
+
+export function binaryPath() {
+  const bin = process.env.OSSLIVE_BIN;
+  if (!bin) throw new Error('OSSLIVE_BIN must point at the built osslive binary (ctest sets it)');
+  return bin;
+}
+
+export async function startServer({ extraArgs = [], dataDir, env = {} } = {}) {
+  const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'osslive-test-'));
+  const args = ['--listen', '127.0.0.1:0', '--data-dir', dir, '--access-key-id', ACCESS_KEY_ID,
+    '--access-key-secret', ACCESS_KEY_SECRET, '--log-level', process.env.OSSLIVE_LOG_LEVEL ?? 'warn', ...extraArgs];
+  const child = spawn(binaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; if (process.env.OSSLIVE_TEST_VERBOSE) process.stderr.write(d); });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`osslive did not start: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/[^:]+:(\d+)/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`osslive exited ${code}: ${stderr}`)); });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint, port, dataDir: dir, child,
+    stderr: () => stderr,
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+        child.kill('SIGTERM');
+        const result = await exited;
+        if (!keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
+        return result;
+      }
+      if (!keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
+      return { code: child.exitCode, signal: null };
+    },
+  };
+}
