@@ -1,5 +1,6 @@
 #include "osslive/hls/playlist.hpp"
 
+#include "osslive/core/strings.hpp"
 #include "osslive/hls/token.hpp"
 
 namespace osslive::hls {
@@ -87,7 +88,8 @@ std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, s
   text += "#EXT-X-PLAYLIST-TYPE:VOD\n";
   for (const Segment& segment : plan.segments) {
     text += "#EXTINF:" + format_extinf(segment.duration) + ",\n";
-    text += segment_name(playlist_key, manifest.token, segment.index) + "\n";
+    // A URI line: names with spaces or non-ASCII characters are percent-encoded (RFC 3986).
+    text += uri_encode(segment_name(playlist_key, manifest.token, segment.index)) + "\n";
   }
   text += "#EXT-X-ENDLIST\n";
   return text;

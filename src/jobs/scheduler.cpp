@@ -14,10 +14,13 @@ Scheduler::Scheduler(SchedulerOptions options) : options_(options) {
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
-Scheduler::~Scheduler() {
+Scheduler::~Scheduler() { shutdown(); }
+
+void Scheduler::shutdown() {
   std::vector<std::shared_ptr<SegmentBuffer>> abandoned;
   {
     std::lock_guard lock(mutex_);
+    if (stopping_) return;
     stopping_ = true;
     for (const auto& [priority, sequence, key] : queue_) {
       abandoned.push_back(entries_[key].buffer);

@@ -41,6 +41,10 @@ HandlerResult abort_multipart(HandlerEnv& env);
 HandlerResult list_parts(HandlerEnv& env);
 HandlerResult list_multipart_uploads(HandlerEnv& env);
 
+// GetObject / HeadObject of any key: conditionals, Range, response-* overrides, file body.
+HandlerResult serve_object(const store::BucketStore& store, Request& request, std::string_view bucket,
+                           std::string_view key, bool with_body);
+
 // Shared pieces
 store::ObjectMeta meta_from_headers(const Headers& headers);
 std::string quoted_etag(std::string_view etag);

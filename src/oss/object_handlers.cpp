@@ -16,9 +16,11 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kResponse
     {"response-content-encoding", "Content-Encoding"},
 }};
 
-HandlerResult serve_object(HandlerEnv& env, bool with_body) {
-  OSSLIVE_ASSIGN(store::OpenObject object, env.deps.store.open_object(env.bucket(), env.key()));
-  Request& request = env.request();
+}  // namespace
+
+HandlerResult serve_object(const store::BucketStore& store, Request& request, std::string_view bucket,
+                           std::string_view key, bool with_body) {
+  OSSLIVE_ASSIGN(store::OpenObject object, store.open_object(bucket, key));
   switch (evaluate_preconditions(request.headers, object.info.etag, object.info.last_modified)) {
     case Precondition::Failed: return Error(Errc::PreconditionFailed);
     case Precondition::NotModified: {
@@ -31,7 +33,7 @@ HandlerResult serve_object(HandlerEnv& env, bool with_body) {
     case Precondition::Proceed: break;
   }
   Response response;
-  add_object_headers(response, object.info, env.key());
+  add_object_headers(response, object.info, key);
   for (const auto& [param, header] : kResponseOverrides)
     if (auto value = request.query.get(param)) response.headers.set(header, *value);
 
@@ -52,8 +54,6 @@ HandlerResult serve_object(HandlerEnv& env, bool with_body) {
   return response;
 }
 
-}  // namespace
-
 HandlerResult put_object(HandlerEnv& env) {
   Request& request = env.request();
   if (!request.headers.has("content-length") && !request.headers.has("transfer-encoding"))
@@ -73,8 +73,12 @@ HandlerResult put_object(HandlerEnv& env) {
   return response;
 }
 
-HandlerResult get_object(HandlerEnv& env) { return serve_object(env, true); }
-HandlerResult head_object(HandlerEnv& env) { return serve_object(env, false); }
+HandlerResult get_object(HandlerEnv& env) {
+  return serve_object(env.deps.store, env.request(), env.bucket(), env.key(), true);
+}
+HandlerResult head_object(HandlerEnv& env) {
+  return serve_object(env.deps.store, env.request(), env.bucket(), env.key(), false);
+}
 
 HandlerResult get_object_meta(HandlerEnv& env) {
   OSSLIVE_ASSIGN(store::ObjectInfo info, env.deps.store.stat_object(env.bucket(), env.key()));

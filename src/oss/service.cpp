@@ -13,6 +13,7 @@ namespace {
 enum class Level { Service, Bucket, Object };
 
 struct Route {
+  std::string_view name;         // OSS operation name, for logs and metrics
   std::string_view method;
   Level level;
   std::string_view subresource;  // query key that selects the route; "" matches any request
@@ -32,29 +33,29 @@ HandlerResult process_get(HandlerEnv& env) {
 
 // The one route table: method + level + the sub-resource in the query. First match wins.
 constexpr std::array kRoutes{
-    Route{"GET", Level::Service, "", list_buckets, false},
-    Route{"GET", Level::Bucket, "acl", get_bucket_acl, false},
-    Route{"PUT", Level::Bucket, "acl", put_bucket_acl, false},
-    Route{"GET", Level::Bucket, "bucketInfo", get_bucket_info, false},
-    Route{"GET", Level::Bucket, "location", get_bucket_location, false},
-    Route{"GET", Level::Bucket, "uploads", list_multipart_uploads, false},
-    Route{"POST", Level::Bucket, "delete", delete_multiple_objects, false},
-    Route{"PUT", Level::Bucket, "", put_bucket, false},
-    Route{"DELETE", Level::Bucket, "", delete_bucket, false},
-    Route{"GET", Level::Bucket, "", list_objects, true},
-    Route{"POST", Level::Object, "uploads", initiate_multipart, false},
-    Route{"POST", Level::Object, "uploadId", complete_multipart, false},
-    Route{"POST", Level::Object, "x-oss-process", process_post, false},
-    Route{"PUT", Level::Object, "uploadId", upload_part, false},
-    Route{"GET", Level::Object, "uploadId", list_parts, false},
-    Route{"DELETE", Level::Object, "uploadId", abort_multipart, false},
-    Route{"GET", Level::Object, "x-oss-process", process_get, true},
-    Route{"HEAD", Level::Object, "objectMeta", get_object_meta, true},
-    Route{"GET", Level::Object, "objectMeta", get_object_meta, true},
-    Route{"PUT", Level::Object, "", put_object, false},
-    Route{"GET", Level::Object, "", get_object, true},
-    Route{"HEAD", Level::Object, "", head_object, true},
-    Route{"DELETE", Level::Object, "", delete_object, false},
+    Route{"ListBuckets", "GET", Level::Service, "", list_buckets, false},
+    Route{"GetBucketAcl", "GET", Level::Bucket, "acl", get_bucket_acl, false},
+    Route{"PutBucketAcl", "PUT", Level::Bucket, "acl", put_bucket_acl, false},
+    Route{"GetBucketInfo", "GET", Level::Bucket, "bucketInfo", get_bucket_info, false},
+    Route{"GetBucketLocation", "GET", Level::Bucket, "location", get_bucket_location, false},
+    Route{"ListMultipartUploads", "GET", Level::Bucket, "uploads", list_multipart_uploads, false},
+    Route{"DeleteMultipleObjects", "POST", Level::Bucket, "delete", delete_multiple_objects, false},
+    Route{"PutBucket", "PUT", Level::Bucket, "", put_bucket, false},
+    Route{"DeleteBucket", "DELETE", Level::Bucket, "", delete_bucket, false},
+    Route{"ListObjects", "GET", Level::Bucket, "", list_objects, true},
+    Route{"InitiateMultipartUpload", "POST", Level::Object, "uploads", initiate_multipart, false},
+    Route{"CompleteMultipartUpload", "POST", Level::Object, "uploadId", complete_multipart, false},
+    Route{"PostProcess", "POST", Level::Object, "x-oss-process", process_post, false},
+    Route{"UploadPart", "PUT", Level::Object, "uploadId", upload_part, false},
+    Route{"ListParts", "GET", Level::Object, "uploadId", list_parts, false},
+    Route{"AbortMultipartUpload", "DELETE", Level::Object, "uploadId", abort_multipart, false},
+    Route{"GetProcess", "GET", Level::Object, "x-oss-process", process_get, true},
+    Route{"GetObjectMeta", "HEAD", Level::Object, "objectMeta", get_object_meta, true},
+    Route{"GetObjectMeta", "GET", Level::Object, "objectMeta", get_object_meta, true},
+    Route{"PutObject", "PUT", Level::Object, "", put_object, false},
+    Route{"GetObject", "GET", Level::Object, "", get_object, true},
+    Route{"HeadObject", "HEAD", Level::Object, "", head_object, true},
+    Route{"DeleteObject", "DELETE", Level::Object, "", delete_object, false},
 };
 
 // Sub-resources OSS has and osslive does not: answering them as a plain GET/PUT would be wrong.
@@ -191,6 +192,7 @@ Response OssService::handle(Request& request) {
       !(route->anonymous_read && context->bucket.acl == "public-read"))
     return error_response(request, Error(Errc::AccessDenied, "You have no right to access this object because of bucket acl."));
 
+  request.operation = std::string(route->name);
   HandlerEnv env{deps_, *context};
   auto response = route->handler(env);
   if (!response.ok()) {

@@ -72,6 +72,7 @@ struct Request {
   RequestBody body;
   std::string request_id;
   std::string remote;     // peer address, for logs
+  std::string operation;  // OSS operation name once routed (GetObject, ...), for logs and metrics
 };
 
 // A slice of an open file, served without reading it into memory.

@@ -58,7 +58,10 @@ using JobFunction = std::function<Status(SegmentBuffer& out)>;
 class Scheduler {
  public:
   explicit Scheduler(SchedulerOptions options);
-  ~Scheduler();  // lets running jobs end; queued ones fail with ServiceUnavailable
+  ~Scheduler();  // shutdown()
+  // Lets running jobs end and fails queued ones with ServiceUnavailable; later submits fail too.
+  // Call it before destroying what jobs use.
+  void shutdown();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 

@@ -1,0 +1,209 @@
+// OssService as a pure request -> response function: no sockets, a real store in a temp
+// folder, real signatures, a fixed clock.
+#include "osslive/oss/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "osslive/auth/signer.hpp"
+#include "osslive/core/digest.hpp"
+#include "osslive/core/strings.hpp"
+#include "osslive/store/fs_bucket_store.hpp"
+
+namespace osslive::oss {
+namespace {
+
+constexpr std::int64_t kNow = 1764000000;
+constexpr const char* kAk = "LTAIunit";
+constexpr const char* kSk = "unit-secret";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest()
+      : dir_(std::filesystem::temp_directory_path() / ("osslive-service-" + hex_lower(random_bytes(6)))),
+        clock_(kNow),
+        store_(dir_, clock_),
+        credentials_({Credential{kAk, kSk}}),
+        verifier_(credentials_, clock_, {900, ""}),
+        service_(ServiceDeps{store_, verifier_, clock_, AuthConfig{}, nullptr, nullptr}) {
+    EXPECT_TRUE(store_.create_bucket("media", "private").ok());
+    EXPECT_TRUE(store_.create_bucket("open", "public-read").ok());
+  }
+  ~ServiceTest() override { std::filesystem::remove_all(dir_); }
+
+  // A V1-signed request, as an SDK would send it.
+  Request make(std::string method, std::string target, std::string body = {},
+               std::vector<std::pair<std::string, std::string>> headers = {}, bool sign = true) {
+    Request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
+    r.host = "127.0.0.1";
+    r.request_id = "0123456789ABCDEF01234567";
+    r.headers.add("Date", http_date(kNow));
+    if (!body.empty() || r.method == "PUT" || r.method == "POST")
+      r.headers.add("Content-Length", std::to_string(body.size()));
+    for (auto& [k, v] : headers) r.headers.add(k, v);
+    r.body.size = body.size();
+    r.body.md5 = md5(body);
+    r.body.data = std::move(body);
+    if (sign) {
+      auto parsed = Query::parse(r.raw_query);
+      std::string rest = r.path.substr(1);
+      auto slash = rest.find('/');
+      std::string bucket = rest.substr(0, slash);
+      std::string key = slash == std::string::npos ? "" : *percent_decode(rest.substr(slash + 1));
+      auto authorization = auth::authorization_v1({r.method, bucket, key, *parsed, r.headers}, kAk, kSk);
+      EXPECT_TRUE(authorization.ok());
+      r.headers.add("Authorization", *authorization);
+    }
+    return r;
+  }
+
+  Response send(Request r) { return service_.handle(r); }
+
+  static std::string body_of(const Response& response) {
+    if (auto* text = std::get_if<std::string>(&response.body)) return *text;
+    if (auto* slice = std::get_if<FileSlice>(&response.body)) {
+      std::string out(slice->length, '\0');
+      auto got = slice->file->pread(out.data(), out.size(), slice->offset);
+      EXPECT_TRUE(got.ok());
+      return out;
+    }
+    return {};
+  }
+
+  static std::string header(const Response& response, std::string_view name) {
+    return std::string(response.headers.get(name).value_or(""));
+  }
+
+  std::filesystem::path dir_;
+  FixedClock clock_;
+  store::FsBucketStore store_;
+  auth::StaticCredentials credentials_;
+  auth::Verifier verifier_;
+  OssService service_;
+};
+
+TEST_F(ServiceTest, PutThenGetWithRangeAndOverrides) {
+  auto put = send(make("PUT", "/media/dir/a%20b.txt", "hello world", {{"Content-Type", "text/plain"}}));
+  ASSERT_EQ(put.status, 200) << body_of(put);
+  EXPECT_EQ(header(put, "etag"), "\"" + hex_upper(md5("hello world")) + "\"");
+  EXPECT_EQ(header(put, "x-oss-request-id"), "0123456789ABCDEF01234567");
+
+  auto get = send(make("GET", "/media/dir/a%20b.txt?response-content-type=application%2Fjson", {},
+                       {{"Range", "bytes=6-"}}));
+  EXPECT_EQ(get.status, 206);
+  EXPECT_EQ(body_of(get), "world");
+  EXPECT_EQ(header(get, "content-range"), "bytes 6-10/11");
+  EXPECT_EQ(header(get, "content-type"), "application/json");
+  EXPECT_EQ(header(get, "accept-ranges"), "bytes");
+  EXPECT_EQ(header(get, "last-modified"), http_date(kNow));
+}
+
+TEST_F(ServiceTest, ErrorsAreOssXmlWithCodeRequestIdAndEc) {
+  auto missing = send(make("GET", "/media/nope.txt"));
+  EXPECT_EQ(missing.status, 404);
+  std::string xml = body_of(missing);
+  EXPECT_NE(xml.find("<Code>NoSuchKey</Code>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<RequestId>0123456789ABCDEF01234567</RequestId>"), std::string::npos);
+  EXPECT_NE(xml.find("<Key>nope.txt</Key>"), std::string::npos);
+  EXPECT_NE(xml.find("<EC>0026-00000001</EC>"), std::string::npos);
+  EXPECT_EQ(header(missing, "x-oss-ec"), "0026-00000001");
+  EXPECT_EQ(header(missing, "content-type"), "application/xml");
+
+  auto head = send(make("HEAD", "/media/nope.txt"));
+  EXPECT_EQ(head.status, 404);
+  EXPECT_TRUE(head.omit_body);
+  EXPECT_EQ(header(head, "x-oss-request-id"), "0123456789ABCDEF01234567");
+
+  auto no_bucket = send(make("GET", "/nobucket/x"));
+  EXPECT_EQ(no_bucket.status, 404);
+  EXPECT_NE(body_of(no_bucket).find("<Code>NoSuchBucket</Code>"), std::string::npos);
+
+  auto bad_name = send(make("GET", "/Bad_Name/x"));
+  EXPECT_EQ(bad_name.status, 400);
+  EXPECT_NE(body_of(bad_name).find("InvalidBucketName"), std::string::npos);
+}
+
+TEST_F(ServiceTest, SignatureMismatchReturnsTheServersStringToSign) {
+  Request r = make("GET", "/media/x.txt");
+  r.path = "/media/y.txt";  // signed for x, sent for y
+  auto response = send(std::move(r));
+  EXPECT_EQ(response.status, 403);
+  std::string xml = body_of(response);
+  EXPECT_NE(xml.find("<Code>SignatureDoesNotMatch</Code>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<StringToSign>GET\n\n\n" + http_date(kNow) + "\n/media/y.txt</StringToSign>"),
+            std::string::npos)
+      << xml;
+}
+
+TEST_F(ServiceTest, PutChecksContentMd5AndLengthAndForbidOverwrite) {
+  auto bad_md5 = send(make("PUT", "/media/m.txt", "abc", {{"Content-MD5", base64_encode(md5("abd"))}}));
+  EXPECT_EQ(bad_md5.status, 400);
+  EXPECT_NE(body_of(bad_md5).find("InvalidDigest"), std::string::npos);
+  EXPECT_EQ(store_.stat_object("media", "m.txt").error().code(), Errc::NoSuchKey);  // nothing stored
+
+  auto good_md5 = send(make("PUT", "/media/m.txt", "abc", {{"Content-MD5", base64_encode(md5("abc"))}}));
+  EXPECT_EQ(good_md5.status, 200);
+
+  Request no_length = make("PUT", "/media/n.txt", "", {}, false);
+  no_length.headers.remove("content-length");
+  auto signed_request = make("PUT", "/media/n.txt");
+  no_length.headers.add("Authorization", std::string(*signed_request.headers.get("authorization")));
+  EXPECT_EQ(send(std::move(no_length)).status, 411);
+
+  auto forbidden = send(make("PUT", "/media/m.txt", "new", {{"x-oss-forbid-overwrite", "true"}}));
+  EXPECT_EQ(forbidden.status, 409);
+  EXPECT_EQ(body_of(send(make("GET", "/media/m.txt"))), "abc");
+}
+
+TEST_F(ServiceTest, AnonymousReadsOnlyPublicReadBuckets) {
+  ASSERT_EQ(send(make("PUT", "/open/o.txt", "public")).status, 200);
+  ASSERT_EQ(send(make("PUT", "/media/p.txt", "private")).status, 200);
+  EXPECT_EQ(body_of(send(make("GET", "/open/o.txt", {}, {}, false))), "public");
+  EXPECT_EQ(send(make("GET", "/media/p.txt", {}, {}, false)).status, 403);
+  EXPECT_EQ(send(make("PUT", "/open/w.txt", "x", {}, false)).status, 403);
+  EXPECT_EQ(send(make("DELETE", "/open/o.txt", {}, {}, false)).status, 403);
+  auto hidden = send(make("GET", "/nobucket/x", {}, {}, false));  // no hint that the bucket is missing
+  EXPECT_EQ(hidden.status, 403);
+}
+
+TEST_F(ServiceTest, RoutesMethodsAndSubresources) {
+  EXPECT_EQ(send(make("PATCH", "/media/x")).status, 405);
+  EXPECT_EQ(send(make("GET", "/media?website")).status, 501);
+  auto list = send(make("GET", "/media?prefix=&max-keys=5"));
+  EXPECT_EQ(list.status, 200);
+  EXPECT_NE(body_of(list).find("<ListBucketResult><Name>media</Name>"), std::string::npos) << body_of(list);
+  EXPECT_EQ(send(make("GET", "/media?max-keys=1001")).status, 400);
+  auto buckets = send(make("GET", "/"));
+  EXPECT_NE(body_of(buckets).find("<Name>open</Name>"), std::string::npos);
+  EXPECT_EQ(send(make("GET", "/-/anything")).status, 404);
+}
+
+TEST_F(ServiceTest, MultipartThroughTheApi) {
+  auto init = send(make("POST", "/media/big.bin?uploads"));
+  ASSERT_EQ(init.status, 200);
+  std::string xml = body_of(init);
+  auto start = xml.find("<UploadId>") + 10;
+  std::string upload_id = xml.substr(start, xml.find("</UploadId>") - start);
+  std::string part1(100 * 1024, 'a'), part2 = "tail";
+  auto p1 = send(make("PUT", "/media/big.bin?partNumber=1&uploadId=" + upload_id, part1));
+  auto p2 = send(make("PUT", "/media/big.bin?partNumber=2&uploadId=" + upload_id, part2));
+  ASSERT_EQ(p1.status, 200);
+  ASSERT_EQ(p2.status, 200);
+  std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + header(p1, "etag") +
+                         "</ETag></Part><Part><PartNumber>2</PartNumber><ETag>" + header(p2, "etag") +
+                         "</ETag></Part></CompleteMultipartUpload>";
+  auto done = send(make("POST", "/media/big.bin?uploadId=" + upload_id, complete));
+  ASSERT_EQ(done.status, 200) << body_of(done);
+  EXPECT_EQ(body_of(send(make("GET", "/media/big.bin"))), part1 + part2);
+  auto malformed = send(make("POST", "/media/big.bin?uploadId=" + upload_id, "<Complete"));
+  EXPECT_EQ(malformed.status, 400);
+}
+
+}  // namespace
+}  // namespace osslive::oss
