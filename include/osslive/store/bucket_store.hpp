@@ -64,6 +64,7 @@ struct ListResult {
 };
 
 // Bytes to store: in memory, or a spooled temp file (under temp_dir()) that the store moves in.
+// Passing a spooled file hands it over: the store renames it into place or deletes it on failure.
 struct PutBody {
   std::string data;
   std::optional<std::filesystem::path> file;

@@ -1,0 +1,24 @@
+#pragma once
+// Reading bucket folders: only names that decode to key components count, in key order.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "osslive/core/result.hpp"
+
+namespace osslive::store::detail {
+
+struct DirEntry {
+  std::string encoded;   // the name on disk
+  std::string sort_key;  // decoded name, + "/" for a folder: sorting by it gives key byte order
+  bool folder = false;
+};
+
+// Entries sorted by sort_key; sidecars, symlinks and names that no key maps to are left out.
+// A missing folder is empty.
+Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& dir);
+
+// Whether any object lives below `dir` (stops at the first one).
+bool has_object(const std::filesystem::path& dir);
+
+}  // namespace osslive::store::detail
