@@ -1,5 +1,6 @@
 #include "osslive/oss/service.hpp"
 
+#include <algorithm>
 #include <array>
 #include <spdlog/spdlog.h>
 
@@ -109,8 +110,12 @@ Response error_response(const Request& request, const Error& error) {
       .element("Message", error.message())
       .element("RequestId", request.request_id)
       .element("HostId", request.host.empty() ? "localhost" : request.host);
-  for (const auto& [name, value] : error.fields())
-    if (name != "RetryAfter") xml.element(name, value);
+  std::vector<std::string_view> written;  // a field added at two layers is rendered once
+  for (const auto& [name, value] : error.fields()) {
+    if (name == "RetryAfter" || std::find(written.begin(), written.end(), name) != written.end()) continue;
+    written.push_back(name);
+    xml.element(name, value);
+  }
   xml.element("EC", info.ec);
   response.headers.set("Content-Type", "application/xml");
   response.body = xml.finish();

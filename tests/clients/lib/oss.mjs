@@ -9,7 +9,7 @@ export function client(server, { bucket, v4 = false, ...options } = {}) {
   return new OSS({
     accessKeyId: ACCESS_KEY_ID,
     accessKeySecret: ACCESS_KEY_SECRET,
-    endpoint: `http://localhost:${server.port}`,
+    endpoint: `http://${server.host ?? 'localhost'}:${server.port}`,
     region: 'oss-cn-hangzhou',
     sldEnable: true,
     bucket,

@@ -4,8 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const ACCESS_KEY_ID = 'LTAItestosslive000001';
-export const ACCESS_KEY_SECRET = 'test-secret-for-osslive-integration-0001';
+// OSSLIVE_ENDPOINT (with OSSLIVE_ACCESS_KEY_ID/SECRET) points the tests at a server that is
+// already running (docker compose's `tests` service) instead of starting the binary.
+export const EXTERNAL_ENDPOINT = process.env.OSSLIVE_ENDPOINT;
+export const ACCESS_KEY_ID = process.env.OSSLIVE_ACCESS_KEY_ID ?? 'LTAItestosslive000001';
+export const ACCESS_KEY_SECRET = process.env.OSSLIVE_ACCESS_KEY_SECRET ?? 'test-secret-for-osslive-integration-0001';
 
 export function binaryPath() {
   const bin = process.env.OSSLIVE_BIN;
@@ -14,6 +17,11 @@ export function binaryPath() {
 }
 
 export async function startServer({ extraArgs = [], dataDir, env = {} } = {}) {
+  if (EXTERNAL_ENDPOINT) {
+    const url = new URL(EXTERNAL_ENDPOINT);
+    return { endpoint: EXTERNAL_ENDPOINT, host: url.hostname, port: Number(url.port || 80), dataDir: undefined,
+      child: undefined, external: true, stderr: () => '', async stop() { return { code: 0, signal: null }; } };
+  }
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'osslive-test-'));
   const args = ['--listen', '127.0.0.1:0', '--data-dir', dir, '--access-key-id', ACCESS_KEY_ID,
     '--access-key-secret', ACCESS_KEY_SECRET, '--log-level', process.env.OSSLIVE_LOG_LEVEL ?? 'warn', ...extraArgs];
@@ -32,7 +40,7 @@ export async function startServer({ extraArgs = [], dataDir, env = {} } = {}) {
   });
   const endpoint = `http://127.0.0.1:${port}`;
   return {
-    endpoint, port, dataDir: dir, child,
+    endpoint, host: 'localhost', port, dataDir: dir, child, external: false,
     stderr: () => stderr,
     async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
