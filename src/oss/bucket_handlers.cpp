@@ -2,6 +2,7 @@
 #include "handlers.hpp"
 #include "osslive/core/digest.hpp"
 #include "osslive/core/strings.hpp"
+#include "osslive/oss/cors.hpp"
 #include "osslive/oss/xml.hpp"
 
 namespace osslive::oss {
@@ -211,6 +212,27 @@ HandlerResult delete_multiple_objects(HandlerEnv& env) {
     if (!quiet) xml.open("Deleted").element("Key", url_encoding ? uri_encode(key, true) : key).close();
   }
   return xml_response(request, xml.finish());
+}
+
+HandlerResult put_bucket_cors(HandlerEnv& env) {
+  OSSLIVE_ASSIGN(std::string text, body_text(env.request(), 64 * 1024));
+  OSSLIVE_TRY(parse_cors_configuration(text));  // store only what parses, as given
+  OSSLIVE_TRY(env.deps.store.set_bucket_cors(env.bucket(), text));
+  Response response;
+  response.headers.set("Content-Length", "0");
+  return response;
+}
+
+HandlerResult get_bucket_cors(HandlerEnv& env) {
+  if (env.context.bucket.cors_xml.empty()) return Error(Errc::NoSuchCORSConfiguration).with("BucketName", env.bucket());
+  return xml_response(env.request(), env.context.bucket.cors_xml);
+}
+
+HandlerResult delete_bucket_cors(HandlerEnv& env) {
+  OSSLIVE_TRY(env.deps.store.set_bucket_cors(env.bucket(), ""));
+  Response response;
+  response.status = 204;
+  return response;
 }
 
 }  // namespace osslive::oss

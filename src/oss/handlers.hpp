@@ -25,6 +25,9 @@ HandlerResult get_bucket_info(HandlerEnv& env);
 HandlerResult get_bucket_location(HandlerEnv& env);
 HandlerResult list_objects(HandlerEnv& env);
 HandlerResult delete_multiple_objects(HandlerEnv& env);
+HandlerResult put_bucket_cors(HandlerEnv& env);
+HandlerResult get_bucket_cors(HandlerEnv& env);
+HandlerResult delete_bucket_cors(HandlerEnv& env);
 
 // Objects
 HandlerResult put_object(HandlerEnv& env);

@@ -6,6 +6,7 @@
 
 #include "handlers.hpp"
 #include "osslive/core/strings.hpp"
+#include "osslive/oss/cors.hpp"
 #include "osslive/oss/xml.hpp"
 
 namespace osslive::oss {
@@ -38,6 +39,9 @@ constexpr std::array kRoutes{
     Route{"GetBucketAcl", "GET", Level::Bucket, "acl", get_bucket_acl, false},
     Route{"PutBucketAcl", "PUT", Level::Bucket, "acl", put_bucket_acl, false},
     Route{"GetBucketInfo", "GET", Level::Bucket, "bucketInfo", get_bucket_info, false},
+    Route{"PutBucketCors", "PUT", Level::Bucket, "cors", put_bucket_cors, false},
+    Route{"GetBucketCors", "GET", Level::Bucket, "cors", get_bucket_cors, false},
+    Route{"DeleteBucketCors", "DELETE", Level::Bucket, "cors", delete_bucket_cors, false},
     Route{"GetBucketLocation", "GET", Level::Bucket, "location", get_bucket_location, false},
     Route{"ListMultipartUploads", "GET", Level::Bucket, "uploads", list_multipart_uploads, false},
     Route{"DeleteMultipleObjects", "POST", Level::Bucket, "delete", delete_multiple_objects, false},
@@ -133,6 +137,57 @@ Response xml_response(const Request& request, std::string xml, int status) {
 
 OssService::OssService(ServiceDeps deps) : deps_(std::move(deps)) {}
 
+namespace {
+
+std::vector<std::string> requested_headers(const Request& request) {
+  std::vector<std::string> headers;
+  for (std::string_view item : split(request.headers.get("access-control-request-headers").value_or(""), ','))
+    if (!trim(item).empty()) headers.push_back(to_lower(trim(item)));
+  return headers;
+}
+
+Result<CorsConfiguration> bucket_cors(const store::BucketStore& store, const Request& request,
+                                      const std::vector<std::string>& endpoints) {
+  OSSLIVE_ASSIGN(Address address, resolve_address(request, endpoints));
+  if (address.bucket.empty() || !store::is_valid_bucket_name(address.bucket))
+    return Error(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed.");
+  OSSLIVE_ASSIGN(store::BucketInfo bucket, store.bucket_info(address.bucket));
+  if (bucket.cors_xml.empty()) return Error(Errc::AccessDenied, "CORSResponse: CORS is not enabled for this bucket.");
+  return parse_cors_configuration(bucket.cors_xml);
+}
+
+}  // namespace
+
+// OPTIONS preflight: never signed (browsers send no credentials with it).
+Response OssService::preflight(Request& request) {
+  request.operation = "Options";
+  auto origin = request.headers.get("origin");
+  auto method = request.headers.get("access-control-request-method");
+  if (!origin || !method)
+    return error_response(request, Error(Errc::InvalidRequest, "a CORS preflight needs Origin and Access-Control-Request-Method"));
+  auto config = bucket_cors(deps_.store, request, deps_.auth.endpoints);
+  if (!config.ok()) return error_response(request, Error(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed. " + config.error().message()));
+  const CorsRule* rule = match_cors(*config, *origin, *method, requested_headers(request));
+  if (!rule) return error_response(request, Error(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed."));
+  Response response;
+  stamp_request_id(request, response);
+  add_cors_headers(response, *config, *rule, *origin, true,
+                   request.headers.get("access-control-request-headers").value_or(""));
+  response.headers.set("Content-Length", "0");
+  return response;
+}
+
+// Actual cross-origin requests: the matching rule's headers, on errors too, so a page can read them.
+void OssService::apply_cors(const Request& request, Response& response) {
+  auto origin = request.headers.get("origin");
+  if (!origin) return;
+  auto config = bucket_cors(deps_.store, request, deps_.auth.endpoints);
+  if (!config.ok()) return;
+  std::string method = request.method == "HEAD" ? "HEAD" : request.method;
+  if (const CorsRule* rule = match_cors(*config, *origin, method, {}))
+    add_cors_headers(response, *config, *rule, *origin, false, "");
+}
+
 Result<RequestContext> OssService::authorize(Request& request) {
   if (request.query.params().empty() && !request.raw_query.empty()) {
     auto query = Query::parse(request.raw_query);
@@ -170,6 +225,13 @@ std::optional<Response> OssService::precheck(Request& request) {
 }
 
 Response OssService::handle(Request& request) {
+  if (request.method == "OPTIONS") return preflight(request);
+  Response response = route(request);
+  apply_cors(request, response);
+  return response;
+}
+
+Response OssService::route(Request& request) {
   if (request.path.rfind("/-/", 0) == 0) {
     // Bucket names cannot start with '-', so /-/ never shadows a bucket.
     if (deps_.internal) {

@@ -52,6 +52,9 @@ class OssService {
 
  private:
   Result<RequestContext> authorize(Request& request);
+  Response route(Request& request);
+  Response preflight(Request& request);
+  void apply_cors(const Request& request, Response& response);
   ServiceDeps deps_;
 };
 

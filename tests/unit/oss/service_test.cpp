@@ -205,5 +205,47 @@ TEST_F(ServiceTest, MultipartThroughTheApi) {
   EXPECT_EQ(malformed.status, 400);
 }
 
+TEST_F(ServiceTest, BucketCorsPreflightAndResponseHeaders) {
+  EXPECT_EQ(send(make("GET", "/media?cors")).status, 404);  // NoSuchCORSConfiguration
+  std::string cors =
+      "<CORSConfiguration><CORSRule><AllowedOrigin>http://*.example.com</AllowedOrigin>"
+      "<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>range</AllowedHeader>"
+      "<ExposeHeader>x-oss-request-id</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>";
+  ASSERT_EQ(send(make("PUT", "/media?cors", cors)).status, 200);
+  EXPECT_EQ(body_of(send(make("GET", "/media?cors"))), cors);
+  EXPECT_EQ(send(make("PUT", "/media?cors", "<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                                            "</CORSRule></CORSConfiguration>")).status,
+            400);
+
+  auto preflight = [&](std::string origin, std::string method, std::string headers) {
+    Request r = make("OPTIONS", "/media/v/clip.m3u8", {}, {{"Origin", origin}, {"Access-Control-Request-Method", method}},
+                     false);
+    if (!headers.empty()) r.headers.add("Access-Control-Request-Headers", headers);
+    return send(std::move(r));
+  };
+  auto allowed = preflight("http://player.example.com", "GET", "Range");
+  EXPECT_EQ(allowed.status, 200);
+  EXPECT_EQ(header(allowed, "access-control-allow-origin"), "http://player.example.com");
+  EXPECT_EQ(header(allowed, "access-control-allow-methods"), "GET, HEAD");
+  EXPECT_EQ(header(allowed, "access-control-allow-headers"), "Range");
+  EXPECT_EQ(header(allowed, "access-control-max-age"), "600");
+  EXPECT_EQ(preflight("http://evil.test", "GET", "").status, 403);
+  EXPECT_EQ(preflight("http://player.example.com", "PUT", "").status, 403);
+  EXPECT_EQ(preflight("http://player.example.com", "GET", "x-custom").status, 403);
+
+  ASSERT_EQ(send(make("PUT", "/media/v/clip.m3u8", "#EXTM3U\n")).status, 200);
+  auto actual = send(make("GET", "/media/v/clip.m3u8", {}, {{"Origin", "http://player.example.com"}}));
+  EXPECT_EQ(header(actual, "access-control-allow-origin"), "http://player.example.com");
+  EXPECT_EQ(header(actual, "access-control-expose-headers"), "x-oss-request-id");
+  auto error = send(make("GET", "/media/v/none.ts", {}, {{"Origin", "http://player.example.com"}}));
+  EXPECT_EQ(error.status, 404);
+  EXPECT_EQ(header(error, "access-control-allow-origin"), "http://player.example.com");  // readable by the page
+  auto other = send(make("GET", "/media/v/clip.m3u8", {}, {{"Origin", "http://evil.test"}}));
+  EXPECT_EQ(header(other, "access-control-allow-origin"), "");
+
+  EXPECT_EQ(send(make("DELETE", "/media?cors")).status, 204);
+  EXPECT_EQ(preflight("http://player.example.com", "GET", "").status, 403);
+}
+
 }  // namespace
 }  // namespace osslive::oss
