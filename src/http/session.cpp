@@ -358,10 +358,9 @@ void Session::send_stream(std::shared_ptr<ByteStream> stream, bhttp::response_he
 }
 
 void Session::stream_next() {
-  auto weak = weak_from_this();
-  byte_stream_->async_read(stream_offset_, [weak](ByteStream::Chunk chunk) {
-    auto self = weak.lock();
-    if (!self) return;
+  // The callback owns the session: while a segment is being made no socket operation is pending,
+  // so nothing else keeps it alive. Every stream ends (data, end or error), which releases it.
+  byte_stream_->async_read(stream_offset_, [self = shared_from_this()](ByteStream::Chunk chunk) {
     net::post(self->stream_.get_executor(),
               [self, chunk = std::move(chunk)]() mutable { self->on_stream_chunk(std::move(chunk)); });
   });
