@@ -118,6 +118,8 @@ void PinnedInput::set_deadline(std::chrono::steady_clock::time_point deadline) {
   io_->timed_out = false;
 }
 
+bool PinnedInput::interrupted() const { return io_ && (io_->expired() || !io_->read_error.empty()); }
+
 Error PinnedInput::failure(int averror) const {
   if (io_ && io_->timed_out) {
     return Error(Errc::InvalidArgument, "source is not a readable media file: reading it exceeded the time limit");

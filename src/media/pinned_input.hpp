@@ -39,6 +39,10 @@ class PinnedInput {
   // failing disk is InternalError.
   Error failure(int averror) const;
 
+  // The deadline has passed (checked now) or a read failed: an error from libav is then not the
+  // file's own end or damage.
+  bool interrupted() const;
+
  private:
   struct Io;
   PinnedInput();

@@ -1,0 +1,74 @@
+#pragma once
+// Decodes one video and one audio stream of a pinned source, with seeking, for the segment
+// transcoder. Presentation times are microseconds on the source's own timeline (the same one
+// probe() reports start times on).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "osslive/core/file_handle.hpp"
+#include "osslive/core/result.hpp"
+#include "osslive/media/frames.hpp"
+
+namespace osslive::media {
+
+struct ReaderOptions {
+  int video_stream = -1;  // container stream index; -1: none
+  int audio_stream = -1;
+  int threads = 1;        // video decoder threads
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+// Where a stream's timestamps start and how coarse they are.
+struct StreamClock {
+  std::int64_t start_us = 0;  // the stream's first presentation time (container start when unknown)
+  std::int64_t tick_us = 1;   // one unit of its time base, rounded up
+};
+
+struct DecodedFrame {
+  enum class Kind { Video, Audio, End };
+  Kind kind = Kind::End;
+  bool has_pts = false;
+  std::int64_t pts_us = 0;  // best-effort presentation time
+  bool key = false;         // video: a picture decoding can start from (keyframe or recovery point)
+  Picture picture;
+  AudioFrame audio;
+};
+
+class SourceReader {
+ public:
+  // Opens the file and the two decoders. A stream index that is not of the expected type (the
+  // source changed under its playlist) or has no decoder: InvalidArgument.
+  static Result<SourceReader> open(std::shared_ptr<const FileHandle> file, const ReaderOptions& options);
+
+  SourceReader(SourceReader&&) noexcept;
+  SourceReader& operator=(SourceReader&&) noexcept;
+  ~SourceReader();
+
+  // Seeks backward to a keyframe at or before `source_us` (of the video stream when there is
+  // one, else the audio stream) and flushes the decoders. false: the container cannot seek
+  // there; the caller reopens the source to read from its start.
+  Result<bool> seek(std::int64_t source_us);
+
+  // The next decoded frame of either stream in decoding order; Kind::End after both decoders
+  // are drained. A truncated or damaged tail ends the stream rather than failing it; a timeout
+  // or a failing disk is an error.
+  Result<DecodedFrame> next();
+
+  StreamClock video_clock() const;
+  StreamClock audio_clock() const;
+  int audio_sample_rate() const;
+  // Samples per audio frame when the codec has a fixed size (AAC 1024, MP3 1152), else 0.
+  int audio_frame_size() const;
+
+  // The deadline has passed: the error the job should end with.
+  std::optional<Error> expired() const;
+
+ private:
+  struct State;
+  explicit SourceReader(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace osslive::media

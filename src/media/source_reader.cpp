@@ -1,0 +1,231 @@
+#include "osslive/media/source_reader.hpp"
+
+#include <deque>
+#include <string>
+
+#include "frames_impl.hpp"
+#include "pinned_input.hpp"
+
+namespace osslive::media {
+namespace {
+
+std::int64_t to_us(std::int64_t ts, AVRational time_base) { return av_rescale_q(ts, time_base, AV_TIME_BASE_Q); }
+
+Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads) {
+  const AVCodecParameters* par = stream->codecpar;
+  const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+  if (codec == nullptr) {
+    return Error(Errc::InvalidArgument, std::string("source stream uses a codec this build cannot decode: ") +
+                                            avcodec_get_name(par->codec_id));
+  }
+  CodecContextPtr context(avcodec_alloc_context3(codec));
+  if (!context) return Error(Errc::InternalError, "out of memory for a decoder");
+  if (int rc = avcodec_parameters_to_context(context.get(), par); rc < 0) {
+    return Error(Errc::InternalError, "decoder parameters: " + av_error_text(rc));
+  }
+  context->pkt_timebase = stream->time_base;
+  context->thread_count = threads;
+  context->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  if (int rc = avcodec_open2(context.get(), codec, nullptr); rc < 0) {
+    return Error(Errc::InvalidArgument, std::string("source stream cannot be decoded (") + codec->name +
+                                            "): " + av_error_text(rc));
+  }
+  return context;
+}
+
+}  // namespace
+
+struct SourceReader::State {
+  explicit State(PinnedInput in) : input(std::move(in)) {}
+
+  PinnedInput input;
+  int video = -1;
+  int audio = -1;
+  CodecContextPtr video_decoder;
+  CodecContextPtr audio_decoder;
+  PacketPtr packet{av_packet_alloc()};
+  FramePtr frame{av_frame_alloc()};
+  std::deque<DecodedFrame> ready;
+  bool eof = false;      // no more packets
+  bool drained = false;  // decoders flushed after eof
+
+  AVStream* stream(int index) const { return input->streams[index]; }
+
+  // Moves every frame the decoder has into `ready`.
+  Status receive(AVCodecContext* decoder, int index) {
+    const bool is_video = index == video;
+    const AVRational time_base = stream(index)->time_base;
+    while (true) {
+      int rc = avcodec_receive_frame(decoder, frame.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return {};
+      if (rc == AVERROR(ENOMEM)) return Error(Errc::InternalError, "out of memory while decoding");
+      if (rc < 0) return {};  // a damaged frame: skip it, the next keyframe recovers
+      DecodedFrame out;
+      out.kind = is_video ? DecodedFrame::Kind::Video : DecodedFrame::Kind::Audio;
+      std::int64_t ts = frame->best_effort_timestamp;
+      out.has_pts = ts != AV_NOPTS_VALUE;
+      if (out.has_pts) out.pts_us = to_us(ts, time_base);
+      if (is_video) {
+        out.key = (frame->key_frame != 0 || frame->pict_type == AV_PICTURE_TYPE_I) &&
+                  (frame->flags & AV_FRAME_FLAG_CORRUPT) == 0;
+        out.picture = make_picture(frame.get());
+        if (out.picture.empty()) return Error(Errc::InternalError, "out of memory while decoding");
+      } else {
+        if (frame->nb_samples <= 0 || frame->sample_rate <= 0) {
+          av_frame_unref(frame.get());
+          continue;
+        }
+        out.audio = make_audio_frame(frame.get());
+        if (out.audio.empty()) return Error(Errc::InternalError, "out of memory while decoding");
+      }
+      av_frame_unref(frame.get());
+      ready.push_back(std::move(out));
+    }
+  }
+
+  Status decode(AVCodecContext* decoder, int index, const AVPacket* pkt) {
+    while (true) {
+      int rc = avcodec_send_packet(decoder, pkt);
+      if (rc == AVERROR(EAGAIN)) {
+        // The decoder is full: take its frames, then offer the packet again.
+        OSSLIVE_TRY(receive(decoder, index));
+        continue;
+      }
+      if (rc == AVERROR(ENOMEM)) return Error(Errc::InternalError, "out of memory while decoding");
+      // Damaged packets (AVERROR_INVALIDDATA and friends) are skipped.
+      return receive(decoder, index);
+    }
+  }
+
+  Status drain() {
+    if (video_decoder) OSSLIVE_TRY(decode(video_decoder.get(), video, nullptr));
+    if (audio_decoder) OSSLIVE_TRY(decode(audio_decoder.get(), audio, nullptr));
+    drained = true;
+    return {};
+  }
+
+  StreamClock clock(int index) const {
+    StreamClock c;
+    if (index < 0) return c;
+    const AVStream* st = stream(index);
+    if (st->start_time != AV_NOPTS_VALUE) {
+      c.start_us = to_us(st->start_time, st->time_base);
+    } else if (input->start_time != AV_NOPTS_VALUE) {
+      c.start_us = input->start_time;
+    }
+    if (st->time_base.num > 0 && st->time_base.den > 0) {
+      c.tick_us = std::max<std::int64_t>(1, av_rescale_rnd(st->time_base.num, AV_TIME_BASE, st->time_base.den, AV_ROUND_UP));
+    }
+    return c;
+  }
+};
+
+SourceReader::SourceReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+SourceReader::SourceReader(SourceReader&&) noexcept = default;
+SourceReader& SourceReader::operator=(SourceReader&&) noexcept = default;
+SourceReader::~SourceReader() = default;
+
+Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, const ReaderOptions& options) {
+  InputLimits limits;
+  limits.deadline = options.deadline;
+  OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open(std::move(file), limits));
+  if (int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0) return input.failure(rc);
+  auto state = std::make_unique<State>(std::move(input));
+  if (!state->packet || !state->frame) return Error(Errc::InternalError, "out of memory for the source reader");
+
+  AVFormatContext* format = state->input.get();
+  auto check = [&](int index, AVMediaType type, const char* what) -> Status {
+    if (index < 0) return {};
+    if (index >= static_cast<int>(format->nb_streams) || format->streams[index]->codecpar->codec_type != type) {
+      return Error(Errc::InvalidArgument, std::string("source no longer matches its playlist: stream ") +
+                                              std::to_string(index) + " is not the " + what + " stream");
+    }
+    return {};
+  };
+  OSSLIVE_TRY(check(options.video_stream, AVMEDIA_TYPE_VIDEO, "video"));
+  OSSLIVE_TRY(check(options.audio_stream, AVMEDIA_TYPE_AUDIO, "audio"));
+  state->video = options.video_stream;
+  state->audio = options.audio_stream;
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    const int index = static_cast<int>(i);
+    if (index != state->video && index != state->audio) format->streams[i]->discard = AVDISCARD_ALL;
+  }
+  if (state->video >= 0) {
+    OSSLIVE_ASSIGN(state->video_decoder, open_decoder(state->stream(state->video), std::max(1, options.threads)));
+  }
+  if (state->audio >= 0) {
+    OSSLIVE_ASSIGN(state->audio_decoder, open_decoder(state->stream(state->audio), 1));
+  }
+  return SourceReader(std::move(state));
+}
+
+Result<bool> SourceReader::seek(std::int64_t source_us) {
+  State& s = *state_;
+  const int index = s.video >= 0 ? s.video : s.audio;
+  const AVRational time_base = s.stream(index)->time_base;
+  const std::int64_t ts = av_rescale_q_rnd(source_us, AV_TIME_BASE_Q, time_base, AV_ROUND_DOWN);
+  int rc = avformat_seek_file(s.input.get(), index, INT64_MIN, ts, ts, 0);
+  if (rc < 0) {
+    if (s.input.interrupted()) return s.input.failure(rc);
+    return false;
+  }
+  if (s.video_decoder) avcodec_flush_buffers(s.video_decoder.get());
+  if (s.audio_decoder) avcodec_flush_buffers(s.audio_decoder.get());
+  s.ready.clear();
+  s.eof = false;
+  s.drained = false;
+  return true;
+}
+
+Result<DecodedFrame> SourceReader::next() {
+  State& s = *state_;
+  while (s.ready.empty()) {
+    if (s.drained) return DecodedFrame{};
+    if (auto late = expired()) return *late;
+    if (s.eof) {
+      OSSLIVE_TRY(s.drain());
+      continue;
+    }
+    int rc = av_read_frame(s.input.get(), s.packet.get());
+    if (rc == AVERROR(EAGAIN)) continue;
+    if (rc < 0) {
+      // The end of the file, or damage libav cannot read past: both end the streams here.
+      if (s.input.interrupted()) return s.input.failure(rc);
+      s.eof = true;
+      continue;
+    }
+    const int index = s.packet->stream_index;
+    Status decoded;
+    if (index == s.video) {
+      decoded = s.decode(s.video_decoder.get(), index, s.packet.get());
+    } else if (index == s.audio) {
+      decoded = s.decode(s.audio_decoder.get(), index, s.packet.get());
+    }
+    av_packet_unref(s.packet.get());
+    OSSLIVE_TRY(std::move(decoded));
+  }
+  DecodedFrame out = std::move(s.ready.front());
+  s.ready.pop_front();
+  return out;
+}
+
+StreamClock SourceReader::video_clock() const { return state_->clock(state_->video); }
+StreamClock SourceReader::audio_clock() const { return state_->clock(state_->audio); }
+
+int SourceReader::audio_sample_rate() const {
+  return state_->audio_decoder ? state_->audio_decoder->sample_rate : 0;
+}
+
+int SourceReader::audio_frame_size() const {
+  if (!state_->audio_decoder) return 0;
+  int size = state_->audio_decoder->frame_size;
+  if (size <= 0) size = state_->stream(state_->audio)->codecpar->frame_size;
+  return std::max(size, 0);
+}
+
+std::optional<Error> SourceReader::expired() const {
+  if (!state_->input.interrupted()) return std::nullopt;
+  return state_->input.failure(AVERROR_EXIT);
+}
+
+}  // namespace osslive::media

@@ -1,0 +1,177 @@
+#include "osslive/transcode/segment_transcoder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <thread>
+
+#include "audio_track.hpp"
+#include "osslive/media/source_reader.hpp"
+#include "osslive/media/ts_muxer.hpp"
+#include "packet_interleaver.hpp"
+#include "video_track.hpp"
+
+namespace osslive::transcode {
+namespace {
+
+// AAC frames encoded before the segment's first frame and after its last, then dropped
+// (SEAMLESS.md: at least two before and one after). Chosen on the sine-join measurement in
+// tests/unit/transcode.
+constexpr int kAudioPreroll = 6;
+constexpr int kAudioTail = 2;
+// Decoded source before the first instant a segment needs, so that a keyframe seek that lands
+// a little late still starts early enough.
+constexpr std::int64_t kSeekMarginUs = 500'000;
+// When the first decoded frame still comes too late (imprecise demuxers), seek this much
+// further back, then read from the file start.
+constexpr std::array<std::int64_t, 6> kSeekBackoffUs{0, 2'000'000, 4'000'000, 8'000'000, 16'000'000, 32'000'000};
+
+enum class Outcome { Done, Late };
+
+class SegmentJob {
+ public:
+  SegmentJob(const hls::Manifest& manifest, const hls::Segment& segment, std::shared_ptr<const FileHandle> source,
+             const TranscodeOptions& options, const std::function<Status(std::string_view)>& sink)
+      : params_(manifest.params), segment_(segment), source_(std::move(source)), options_(options), sink_(sink) {
+    threads_ = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    deadline_ = std::chrono::steady_clock::now() + options.timeout;
+  }
+
+  Status run() {
+    OSSLIVE_ASSIGN(media::SourceReader reader, open_reader());
+    // Where decoding must start: the earliest instant any track needs, less a margin.
+    std::int64_t need = INT64_MAX, earliest = INT64_MAX;
+    if (params_.video) {
+      need = std::min(need, VideoTrack::need_us(video_config(reader, false)));
+      earliest = std::min(earliest, reader.video_clock().start_us);
+    }
+    if (params_.audio) {
+      need = std::min(need, AudioTrack::need_us(audio_config(reader, false)));
+      earliest = std::min(earliest, reader.audio_clock().start_us);
+    }
+    const std::int64_t target = need - kSeekMarginUs;
+    bool pristine = true;  // the reader has not moved since it was opened
+    for (std::size_t attempt = 0;; ++attempt) {
+      bool fresh = true;
+      if (attempt < kSeekBackoffUs.size() && target - kSeekBackoffUs[attempt] > earliest) {
+        pristine = false;
+        OSSLIVE_ASSIGN(bool sought, reader.seek(target - kSeekBackoffUs[attempt]));
+        fresh = !sought;
+      }
+      if (fresh && !pristine) {
+        OSSLIVE_ASSIGN(reader, open_reader());
+      }
+      pristine = false;
+      OSSLIVE_ASSIGN(Outcome outcome, run_attempt(reader, fresh));
+      if (outcome == Outcome::Done) return {};
+      if (fresh) return Error(Errc::InternalError, "decoding from the start of the source landed late");
+    }
+  }
+
+ private:
+  Result<media::SourceReader> open_reader() {
+    media::ReaderOptions options;
+    options.video_stream = params_.video ? params_.video->stream_index : -1;
+    options.audio_stream = params_.audio ? params_.audio->stream_index : -1;
+    options.threads = threads_;
+    options.deadline = deadline_;
+    return media::SourceReader::open(source_, options);
+  }
+
+  VideoTrackConfig video_config(const media::SourceReader& reader, bool fresh) const {
+    VideoTrackConfig c;
+    c.params = *params_.video;
+    c.first_frame = segment_.first_video_frame;
+    c.frames = segment_.video_frames;
+    c.base_us = params_.origin_us + params_.ss_us;
+    c.clock = reader.video_clock();
+    c.fresh = fresh;
+    c.threads = threads_;
+    c.preset = c.params.encoder == "libx265" ? options_.x265_preset : options_.x264_preset;
+    return c;
+  }
+
+  AudioTrackConfig audio_config(const media::SourceReader& reader, bool fresh) const {
+    AudioTrackConfig c;
+    c.params = *params_.audio;
+    c.first_frame = segment_.first_audio_frame;
+    c.frames = segment_.audio_frames;
+    c.preroll = kAudioPreroll;
+    c.tail = kAudioTail;
+    c.base_us = params_.origin_us + params_.ss_us;
+    c.clock = reader.audio_clock();
+    c.source_rate = reader.audio_sample_rate();
+    c.source_frame_size = reader.audio_frame_size();
+    c.fresh = fresh;
+    return c;
+  }
+
+  Result<Outcome> run_attempt(media::SourceReader& reader, bool fresh) {
+    std::optional<VideoTrack> video;
+    std::optional<AudioTrack> audio;
+    PacketInterleaver out(params_.video.has_value(), params_.audio.has_value(), [&]() {
+      return media::TsMuxer::open(video ? &video->encoder() : nullptr, audio ? &audio->encoder() : nullptr, sink_);
+    });
+    if (params_.video) {
+      OSSLIVE_ASSIGN(auto track, VideoTrack::open(video_config(reader, fresh), out));
+      video.emplace(std::move(track));
+    }
+    if (params_.audio) {
+      OSSLIVE_ASSIGN(auto track, AudioTrack::open(audio_config(reader, fresh), out));
+      audio.emplace(std::move(track));
+    }
+
+    while ((video && !video->done()) || (audio && !audio->done())) {
+      if (auto expired = reader.expired()) return *std::move(expired);
+      OSSLIVE_ASSIGN(media::DecodedFrame frame, reader.next());
+      bool late = false;
+      if (frame.kind == media::DecodedFrame::Kind::End) {
+        // Nothing of the primary stream after the seek point: the seek went past it.
+        late = !fresh && (video ? !video->saw_picture() : !audio->saw_audio());
+        if (!late) break;
+      } else if (frame.kind == media::DecodedFrame::Kind::Video && video) {
+        OSSLIVE_ASSIGN(late, video->on_frame(frame));
+      } else if (frame.kind == media::DecodedFrame::Kind::Audio && audio) {
+        OSSLIVE_ASSIGN(late, audio->on_frame(frame));
+      }
+      if (late) {
+        // Both tracks hold their packets until each has produced one, so nothing was written.
+        if (out.started()) return Error(Errc::InternalError, "segment decode landed late after writing");
+        return Outcome::Late;
+      }
+    }
+    if (video) OSSLIVE_TRY(video->finish());
+    if (audio) OSSLIVE_TRY(audio->finish());
+    OSSLIVE_TRY(out.finish());
+    return Outcome::Done;
+  }
+
+  const hls::ResolvedParams& params_;
+  const hls::Segment& segment_;
+  std::shared_ptr<const FileHandle> source_;
+  const TranscodeOptions& options_;
+  const std::function<Status(std::string_view)>& sink_;
+  int threads_ = 1;
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+}  // namespace
+
+Status transcode_segment(const hls::Manifest& manifest, const hls::SegmentPlan& plan, std::int64_t index,
+                         std::shared_ptr<const FileHandle> source, const TranscodeOptions& options,
+                         const std::function<Status(std::string_view bytes)>& sink) {
+  if (index < 0 || index >= static_cast<std::int64_t>(plan.segments.size())) {
+    return Error(Errc::InvalidArgument, "segment " + std::to_string(index) + " is not in the playlist (it has " +
+                                            std::to_string(plan.segments.size()) + ")");
+  }
+  if (!manifest.params.video && !manifest.params.audio) {
+    return Error(Errc::InvalidArgument, "playlist has neither video nor audio");
+  }
+  if (!source || !source->valid()) return Error(Errc::InternalError, "no source file to transcode");
+  SegmentJob job(manifest, plan.segments[static_cast<std::size_t>(index)], std::move(source), options, sink);
+  Status status = job.run();
+  if (!status.ok()) return std::move(status).error().context("segment " + std::to_string(index));
+  return {};
+}
+
+}  // namespace osslive::transcode

@@ -1,0 +1,132 @@
+#include "video_track.hpp"
+
+#include <algorithm>
+
+#include "exact.hpp"
+
+namespace osslive::transcode {
+
+using exact::Int128;
+
+namespace {
+
+media::VideoGeometry geometry_of(const hls::VideoParams& p) {
+  media::VideoGeometry g;
+  g.rotation = p.rotation;
+  g.scaled_width = p.scaled_width;
+  g.scaled_height = p.scaled_height;
+  g.crop_x = p.crop_x;
+  g.crop_y = p.crop_y;
+  g.pad_x = p.pad_x;
+  g.pad_y = p.pad_y;
+  g.width = p.width;
+  g.height = p.height;
+  g.pix_fmt = p.pix_fmt;
+  return g;
+}
+
+}  // namespace
+
+Result<VideoTrack> VideoTrack::open(const VideoTrackConfig& config, PacketInterleaver& out) {
+  const hls::VideoParams& p = config.params;
+  media::VideoEncoderSettings settings;
+  settings.encoder = p.encoder;
+  settings.width = p.width;
+  settings.height = p.height;
+  settings.pix_fmt = p.pix_fmt;
+  settings.frame_rate = p.frame_rate;
+  settings.crf = p.crf;
+  settings.bitrate = p.bitrate;
+  settings.maxrate = p.maxrate;
+  settings.bufsize = p.bufsize;
+  settings.preset = config.preset;
+  settings.threads = config.threads;
+  // Keyframes at least every 2 s; counted from the segment's first frame (an IDR).
+  settings.keyint = static_cast<int>(std::max<std::int64_t>(1, 2 * p.frame_rate.num / p.frame_rate.den));
+  // Below 5 fps the B-frame reorder delay would pass the timestamp offset's headroom.
+  settings.b_frames = p.frame_rate.num >= 5 * p.frame_rate.den;
+  OSSLIVE_ASSIGN(auto encoder, media::VideoEncoder::open(settings));
+  return VideoTrack(config, std::move(encoder), out);
+}
+
+VideoTrack::VideoTrack(const VideoTrackConfig& config, media::VideoEncoder encoder, PacketInterleaver& out)
+    : config_(config),
+      rate_(config.params.frame_rate),
+      end_k_(config.first_frame + config.frames),
+      converter_(geometry_of(config.params)),
+      encoder_(std::move(encoder)),
+      out_(&out),
+      gating_(!config.fresh),
+      next_k_(config.first_frame) {}
+
+// The first output frame whose instant (plus half a frame) reaches pts:
+// smallest k with (pts - base) <= (k + 1/2) / F  <=>  2 (pts - base) num <= (2k + 1) den 10^6.
+std::int64_t VideoTrack::slot_of(std::int64_t pts_us) const {
+  const Int128 rel = static_cast<Int128>(pts_us) - config_.base_us;
+  const Int128 unit = static_cast<Int128>(rate_.den) * 1'000'000;
+  return static_cast<std::int64_t>(exact::ceil_div(2 * rel * rate_.num - unit, 2 * unit));
+}
+
+std::int64_t VideoTrack::need_us(const VideoTrackConfig& config) {
+  // Half a frame before frame k0's instant: a picture there may already be the one on screen.
+  const media::Rational& rate = config.params.frame_rate;
+  return config.base_us + exact::micros(2 * config.first_frame - 1, 2 * rate.num, rate.den);
+}
+
+Result<bool> VideoTrack::on_frame(const media::DecodedFrame& frame) {
+  if (done() || !frame.has_pts) return false;
+  if (gating_) {
+    if (!frame.key) return false;
+    gating_ = false;
+  }
+  const std::int64_t slot = slot_of(frame.pts_us);
+  if (!seen_first_) {
+    seen_first_ = true;
+    // The picture for k0 lies before this one; unless this is the stream's very first picture,
+    // an earlier start would have shown it.
+    if (!config_.fresh && slot > config_.first_frame && frame.pts_us > config_.clock.start_us + config_.clock.tick_us) {
+      return true;
+    }
+  }
+  if (!held_.empty()) {
+    if (slot < held_slot_) return false;  // out of order: the picture on screen stays
+    if (slot > held_slot_) OSSLIVE_TRY(emit_held(std::min(slot, end_k_)));
+  }
+  held_ = frame.picture;
+  held_converted_ = media::Picture();
+  held_slot_ = slot;
+  return false;
+}
+
+Status VideoTrack::emit_held(std::int64_t until) {
+  for (; next_k_ < until; ++next_k_) {
+    if (held_converted_.empty()) {
+      OSSLIVE_ASSIGN(held_converted_, converter_.convert(held_));
+    }
+    OSSLIVE_TRY(encoder_.encode(held_converted_, next_k_, next_k_ == config_.first_frame,
+                                [this](media::Packet&& packet) { return on_packet(std::move(packet)); }));
+  }
+  return {};
+}
+
+Status VideoTrack::on_packet(media::Packet&& packet) {
+  ++packets_;
+  const std::int64_t pts = kTimestampOffset + exact::ticks(packet.pts(), rate_.num, rate_.den);
+  const std::int64_t dts = kTimestampOffset + exact::ticks(packet.dts(), rate_.num, rate_.den);
+  return out_->push(Track::Video, std::move(packet), pts, dts);
+}
+
+Status VideoTrack::finish() {
+  if (!done()) {
+    if (held_.empty()) return Error(Errc::InvalidArgument, "source has no decodable video picture for this segment");
+    OSSLIVE_TRY(emit_held(end_k_));
+  }
+  OSSLIVE_TRY(encoder_.flush([this](media::Packet&& packet) { return on_packet(std::move(packet)); }));
+  if (packets_ != config_.frames) {
+    return Error(Errc::InternalError, "video encoder produced " + std::to_string(packets_) + " packets for " +
+                                          std::to_string(config_.frames) + " frames");
+  }
+  return out_->end(Track::Video);
+}
+
+}  // namespace osslive::transcode

@@ -1,0 +1,1 @@
+#include "transcode_support.hpp"
