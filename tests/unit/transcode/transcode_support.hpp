@@ -37,6 +37,16 @@ inline const fs::path& work_dir() {
   return dir;
 }
 
+// The media made for the tests goes when the test binary ends.
+class RemoveWorkDir : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(work_dir(), ignored);
+  }
+};
+inline ::testing::Environment* const kRemoveWorkDir = ::testing::AddGlobalTestEnvironment(new RemoveWorkDir);
+
 // libav's per-encoder statistics would drown the test output.
 inline const bool kQuietLibav = [] {
   av_log_set_level(AV_LOG_ERROR);
