@@ -5,9 +5,12 @@ BENCH_BUILD=${OSSLIVE_BUILD_DIR:-$BENCH_ROOT/build-bench}
 BENCH_AK=LTAIbenchosslive0001
 BENCH_SK=bench-secret-osslive-0001
 
+# OSSLIVE_BIN=path skips the build and uses that binary.
 bench_build() {
+  if [[ -n ${OSSLIVE_BIN:-} ]]; then BENCH_BIN=$OSSLIVE_BIN; return; fi
   cmake -S "$BENCH_ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOSSLIVE_BUILD_TESTS=OFF >/dev/null
   cmake --build "$BENCH_BUILD" --target osslive "$@" >/dev/null
+  BENCH_BIN=$BENCH_BUILD/osslive
 }
 
 # bench_start DATA_DIR [extra flags...]: starts osslive, sets BENCH_PID and OSS_ENDPOINT.
@@ -16,7 +19,7 @@ bench_start() {
   shift
   local out
   out=$(mktemp)
-  "$BENCH_BUILD/osslive" --listen 127.0.0.1:0 --data-dir "$data" --access-key-id "$BENCH_AK" \
+  "$BENCH_BIN" --listen 127.0.0.1:0 --data-dir "$data" --access-key-id "$BENCH_AK" \
     --access-key-secret "$BENCH_SK" --log-level warn "$@" >"$out" 2>>"${BENCH_LOG:-/dev/null}" &
   BENCH_PID=$!
   for _ in $(seq 100); do

@@ -1,6 +1,8 @@
 // Dispatch of x-oss-process requests, the playlist cache, and pre-transcoding / prefetch policy.
 #include "osslive/oss/live_transcoding.hpp"
 
+#include <nlohmann/json.hpp>
+#include <set>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -62,6 +64,9 @@ Response LiveTranscoding::get(RequestContext& context) {
   } else if (auto* ts = std::get_if<process::TsOnMissing>(&*shape)) {
     request.operation = "HlsTs";
     response = serve_segment(context, ts->ts.from);
+  } else if (std::holds_alternative<process::PlaylistStatus>(*shape)) {
+    request.operation = "HlsStatus";
+    response = playlist_status(context);
   } else {
     response = Error(Errc::MethodNotAllowed, "hls/m3u8 with sys/saveas is a POST request");
   }
@@ -134,6 +139,42 @@ void LiveTranscoding::prefetch_after(const std::shared_ptr<const Playlist>& play
     if (!submitted.ok() || !*submitted) break;
     ++stats_.prefetch_queued;
   }
+}
+
+// hls/status (osslive extension): every segment with its state, for the console and operators.
+Result<Response> LiveTranscoding::playlist_status(RequestContext& context) {
+  OSSLIVE_ASSIGN(auto playlist, load_playlist(context.address.bucket, context.address.key));
+  auto running = scheduler_.running_keys();
+  std::set<std::string> running_set(running.begin(), running.end());
+  nlohmann::json segments = nlohmann::json::array();
+  for (const hls::Segment& segment : playlist->plan.segments) {
+    std::string key = hls::segment_key(playlist->key, playlist->manifest.token, segment.index);
+    std::string job_key = playlist->bucket + "/" + key;
+    nlohmann::json entry{{"Index", segment.index},
+                         {"Name", key},
+                         {"Duration", segment.duration.to_double()}};
+    if (running_set.count(job_key)) {
+      entry["State"] = "transcoding";
+    } else if (scheduler_.pending(job_key)) {
+      entry["State"] = "queued";
+    } else if (auto stored = store_.stat_object(playlist->bucket, key); stored.ok()) {
+      entry["State"] = "stored";
+      entry["Size"] = stored->size;
+    } else {
+      entry["State"] = "missing";
+    }
+    segments.push_back(std::move(entry));
+  }
+  nlohmann::json body{{"RequestId", context.request.request_id},
+                      {"Token", playlist->manifest.token},
+                      {"Duration", playlist->plan.duration.to_double()},
+                      {"Source", {{"Bucket", playlist->manifest.source.bucket}, {"Key", playlist->manifest.source.key}}},
+                      {"Segments", std::move(segments)}};
+  Response response;
+  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Cache-Control", "no-cache");
+  response.body = body.dump();
+  return response;
 }
 
 }  // namespace osslive::oss

@@ -16,7 +16,7 @@ constexpr std::size_t kMaxProcessBytes = 8192;
 constexpr std::size_t kMaxSteps = 16;
 constexpr std::string_view kProcessName = "x-oss-process";
 constexpr std::string_view kIf404 = "if_status_eq_404";
-constexpr std::string_view kOpRule = "operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas";
+constexpr std::string_view kOpRule = "operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, hls/status";
 
 // A brace is raw or still percent-encoded (%7B / %7D, either hex case).
 struct Brace {
@@ -48,7 +48,7 @@ Result<Step> parse_plain_step(std::string_view step, int depth) {
   OSSLIVE_TRY(check_no_braces(step));
   const std::vector<std::string_view> parts = split(step, ',');
   const std::string_view op = parts.front();
-  if (op != "hls/m3u8" && op != "sys/saveas" && op != "hls/sign" && op != "hls/ts")
+  if (op != "hls/m3u8" && op != "sys/saveas" && op != "hls/sign" && op != "hls/ts" && op != "hls/status")
     return invalid_argument(kProcessName, kOpRule, op);
   if (depth > 0 && op != "hls/ts") return invalid_argument(kIf404, "may only contain hls/ts", op);
 
@@ -75,6 +75,10 @@ Result<Step> parse_plain_step(std::string_view step, int depth) {
   if (op == "hls/sign") {
     OSSLIVE_ASSIGN(HlsSign sign, detail::parse_sign(params));
     return Step{sign};
+  }
+  if (op == "hls/status") {
+    if (!params.empty()) return invalid_argument(params.front().name, "is not a parameter of hls/status", params.front().value);
+    return Step{HlsStatus{}};
   }
   OSSLIVE_ASSIGN(HlsTs ts, detail::parse_ts(params));
   return Step{std::move(ts)};
@@ -151,6 +155,7 @@ std::string describe(const Step& step) {
     std::string operator()(const SaveAs&) const { return "sys/saveas"; }
     std::string operator()(const HlsSign&) const { return "hls/sign"; }
     std::string operator()(const HlsTs&) const { return "hls/ts"; }
+    std::string operator()(const HlsStatus&) const { return "hls/status"; }
     std::string operator()(const IfStatusEq404& if404) const {
       std::string text = std::string(kIf404) + "{";
       for (std::size_t i = 0; i < if404.body.size(); ++i) text += (i ? "|" : "") + describe(if404.body[i]);
@@ -221,6 +226,7 @@ Result<Request> classify(const Chain& chain) {
         .with("ArgumentValue", "hls/m3u8");
   if (chain.size() == 1 && holds<HlsSign>(chain, 0)) return Request{SignPlaylist{std::get<HlsSign>(chain[0].op)}};
   if (chain.size() == 1 && holds<HlsTs>(chain, 0)) return Request{TsOnMissing{std::get<HlsTs>(chain[0].op)}};
+  if (chain.size() == 1 && holds<HlsStatus>(chain, 0)) return Request{PlaylistStatus{}};
   if (chain.size() == 1 && holds<IfStatusEq404>(chain, 0)) {
     const Chain& body = std::get<IfStatusEq404>(chain[0].op).body;
     if (body.size() == 1 && holds<HlsTs>(body, 0)) return Request{TsOnMissing{std::get<HlsTs>(body[0].op)}};
@@ -229,7 +235,7 @@ Result<Request> classify(const Chain& chain) {
   for (std::size_t i = 0; i < chain.size(); ++i) shape += (i ? "|" : "") + describe(chain[i]);
   return invalid_argument(kProcessName,
                           "must be one of hls/m3u8,...|sys/saveas,o_..., hls/sign[,live_1], "
-                          "if_status_eq_404{hls/ts[,from_...]}",
+                          "if_status_eq_404{hls/ts[,from_...]}, hls/status",
                           shape);
 }
 

@@ -49,6 +49,7 @@ class LiveTranscoding final : public ProcessApi {
   Result<Response> make_playlist(RequestContext& context, const std::string& process_text);
   Result<Response> sign_playlist(RequestContext& context, bool live);
   Result<Response> serve_segment(RequestContext& context, const std::optional<std::string>& from);
+  Result<Response> playlist_status(RequestContext& context);
 
   Result<std::shared_ptr<const Playlist>> load_playlist(const std::string& bucket, const std::string& key);
   Result<std::shared_ptr<jobs::SegmentBuffer>> submit_segment(const std::shared_ptr<const Playlist>& playlist,

@@ -52,6 +52,9 @@ struct HlsTs {
   std::optional<std::string> from;  // playlist key, decoded from from_ (base64)
 };
 
+// Extension (SPEC §9 style, opt-in): the state of every segment of a playlist, as JSON.
+struct HlsStatus {};
+
 struct Step;
 // if_status_eq_404{...}: run the inner steps only when the object does not exist.
 struct IfStatusEq404 {
@@ -59,7 +62,7 @@ struct IfStatusEq404 {
 };
 
 struct Step {
-  std::variant<HlsM3u8, SaveAs, HlsSign, HlsTs, IfStatusEq404> op;
+  std::variant<HlsM3u8, SaveAs, HlsSign, HlsTs, IfStatusEq404, HlsStatus> op;
 };
 
 using Chain = std::vector<Step>;
@@ -75,6 +78,7 @@ struct SignPlaylist {  // GET playlist?x-oss-process=hls/sign[,live_1]
 struct TsOnMissing {  // GET segment?x-oss-process=if_status_eq_404{hls/ts,...} (or bare hls/ts)
   HlsTs ts;
 };
-using Request = std::variant<M3u8AndSave, SignPlaylist, TsOnMissing>;
+struct PlaylistStatus {};  // GET playlist?x-oss-process=hls/status (osslive extension)
+using Request = std::variant<M3u8AndSave, SignPlaylist, TsOnMissing, PlaylistStatus>;
 
 }  // namespace osslive::process

@@ -141,9 +141,9 @@ TEST(ParseChain, GrammarErrors) {
   expect_rejected({
       {"", "x-oss-process must not be empty, got (empty)"},
       {"video/snapshot,t_1000",
-       "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, got video/snapshot"},
-      {"HLS/M3U8", "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, got HLS/M3U8"},
-      {",st_5000", "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, got (empty)"},
+       "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, hls/status, got video/snapshot"},
+      {"HLS/M3U8", "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, hls/status, got HLS/M3U8"},
+      {",st_5000", "x-oss-process operation must be one of hls/m3u8, hls/sign, hls/ts, sys/saveas, hls/status, got (empty)"},
       {"hls/m3u8||sys/saveas,o_YWI=", "x-oss-process must not contain an empty step, got hls/m3u8||sys/saveas,o_YWI="},
       {"|hls/sign", "x-oss-process must not contain an empty step, got |hls/sign"},
       {"hls/sign|", "x-oss-process must not contain an empty step, got hls/sign|"},

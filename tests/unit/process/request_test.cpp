@@ -92,7 +92,7 @@ TEST(Classify, RefusesOtherCombinations) {
 
   const std::string rule =
       "x-oss-process must be one of hls/m3u8,...|sys/saveas,o_..., hls/sign[,live_1], "
-      "if_status_eq_404{hls/ts[,from_...]}, got ";
+      "if_status_eq_404{hls/ts[,from_...]}, hls/status, got ";
   for (const char* shape :
        {"sys/saveas,o_cC5tM3U4", "sys/saveas,o_cC5tM3U4|hls/m3u8", "hls/m3u8|hls/m3u8",
         "hls/m3u8|sys/saveas,o_cC5tM3U4|sys/saveas,o_cC5tM3U4", "hls/sign|hls/ts", "hls/sign|sys/saveas,o_cC5tM3U4",
@@ -155,6 +155,15 @@ TEST(Canonical, EquivalentRequestsGiveTheSameText) {
       {"maxrate_1,bufsize_2", "maxrate_2,bufsize_1"},
   };
   for (const auto& [a, b] : different) EXPECT_NE(canonical(a), canonical(b)) << a << " vs " << b;
+}
+
+TEST(Classify, HlsStatusExtension) {
+  auto request = classify_text("hls/status");
+  ASSERT_TRUE(request.ok()) << request.error().message();
+  EXPECT_TRUE(std::holds_alternative<PlaylistStatus>(*request));
+  auto with_param = parse_chain("hls/status,live_1");
+  ASSERT_FALSE(with_param.ok());
+  EXPECT_EQ(with_param.error().message(), "live is not a parameter of hls/status, got 1");
 }
 
 }  // namespace
