@@ -16,6 +16,7 @@
 #include "osslive/core/strings.hpp"
 #include "osslive/http/server.hpp"
 #include "osslive/jobs/scheduler.hpp"
+#include "osslive/media/logging.hpp"
 #include "osslive/oss/live_transcoding.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/fs_bucket_store.hpp"
@@ -63,6 +64,7 @@ int run(const Config& config) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("osslive"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  media::route_libav_logs_to_spdlog();
 
   SystemClock clock;
   std::error_code ec;
