@@ -222,3 +222,74 @@ export async function mapLimit(items, limit, fn) {
   await Promise.all(workers);
   return results;
 }
+
+// ---- pictures ----
+// Decoded frames as 8-bit gray planes of width x height (the source turned upright by ffmpeg's
+// autorotate and scaled to the output size), in presentation order, every decoded frame kept.
+export async function grayFrames(file, { width, height }) {
+  const r = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-map', '0:v:0', '-fps_mode', 'passthrough',
+    '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+  if (r.code !== 0) throw new Error(`decoding ${file}: ${r.stderr}`);
+  const size = width * height;
+  if (r.stdout.length % size !== 0) throw new Error(`decoded ${r.stdout.length} bytes, not whole ${width}x${height} frames`);
+  return Array.from({ length: r.stdout.length / size }, (_, i) => r.stdout.subarray(i * size, (i + 1) * size));
+}
+
+// Presentation times of the source's decoded video frames as exact fractions {pts, num, den}
+// (seconds = pts * num / den), in decode-output order.
+export async function sourceFrameTimes(file) {
+  const info = await ffprobe(file, ['-select_streams', 'v:0', '-show_entries', 'stream=time_base:frame=best_effort_timestamp', '-show_frames']);
+  const [num, den] = info.streams[0].time_base.split('/').map(Number);
+  return info.frames.map((f) => ({ pts: Number(f.best_effort_timestamp), num, den }));
+}
+
+// Which source frame output frame k shows. 'floor' is SEAMLESS.md's rule: the last source frame
+// whose presentation time is <= the instant startUs + k/F; a frame whose time rounds to within half
+// a millisecond after the instant is accepted too (ms time bases of MKV/WebM/FLV cannot state
+// 1/29.97 s exactly). 'nearest' is ffmpeg's fps filter (round=near): the last source frame whose
+// time is <= the instant + 1/(2F). Returns the accepted source frame indexes per output frame.
+export function expectedSourceFrames(times, { startUs, fps, count, rule = 'floor' }) {
+  const out = [];
+  const fn = BigInt(fps.num);
+  const fd = BigInt(fps.den);
+  // Times scaled by den * fn * 2e6: frame pts*num/den s, instant startUs/1e6 + k*fd/fn (+ fd/(2 fn)).
+  const at = (t) => BigInt(t.pts) * BigInt(t.num) * fn * 2000000n;
+  let i = -1;
+  for (let k = 0; k < count; k++) {
+    const instant = (t) => (BigInt(startUs) * fn * 2n + BigInt(2 * k) * fd * 1000000n +
+      (rule === 'nearest' ? fd * 1000000n : 0n)) * BigInt(t.den);
+    while (i + 1 < times.length && at(times[i + 1]) <= instant(times[i + 1])) i++;
+    const accepted = [Math.max(i, 0)];
+    const next = times[i + 1];
+    if (rule === 'floor' && next && at(next) - instant(next) <= fn * BigInt(next.den) * 1000n) accepted.push(i + 1);
+    out.push(accepted);
+  }
+  return out;
+}
+
+// Output frame k against the source frame(s) SEAMLESS.md says it shows. A failure names the frame,
+// the expected source frame and which source frame it really looks like.
+export function comparePictures(outFrames, srcFrames, expected, { minPsnr, label = '', explain = true }) {
+  const failing = [];
+  const values = [];
+  for (let k = 0; k < outFrames.length && k < expected.length; k++) {
+    const p = Math.max(...expected[k].map((j) => psnr(outFrames[k], srcFrames[j])));
+    values.push(p);
+    if (p < minPsnr) failing.push([k, p]);
+  }
+  // Only the reported frames are matched against every source frame (the costly part).
+  const failures = failing.slice(0, 6).map(([k, p]) => {
+    if (!explain) return `${label}output frame ${k}: ${p.toFixed(1)} dB against source frame ${expected[k].join('/')}`;
+    let best = -1;
+    let bestP = -Infinity;
+    for (let j = 0; j < srcFrames.length; j++) {
+      const q = psnr(outFrames[k], srcFrames[j]);
+      if (q > bestP) { bestP = q; best = j; }
+    }
+    return `${label}output frame ${k}: ${p.toFixed(1)} dB against source frame ${expected[k].join('/')}; ` +
+      `it looks like source frame ${best} (${bestP.toFixed(1)} dB)`;
+  });
+  if (failing.length > 6) failures.push(`${label}... and ${failing.length - 6} more frames`);
+  const finite = values.filter(Number.isFinite);
+  return { failures, min: Math.min(...values), mean: finite.reduce((a, b) => a + b, 0) / (finite.length || 1) };
+}
