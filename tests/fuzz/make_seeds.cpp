@@ -1,6 +1,7 @@
-// Writes the hls seed corpus the way the service makes playlists: a process string is parsed,
-// resolved against a probe result, and rendered with its manifest. Run from the repository root
-// after changing the manifest format:  build-fuzz/tests/fuzz/fuzz_make_seeds tests/fuzz/corpus/hls
+// Writes the hls seeds the way the service makes playlists: a process string is parsed, resolved
+// against a probe result, and rendered with its manifest (corpus/hls: playlist and segment key;
+// corpus/hls_json: the manifest JSON). Run from the repository root after changing the format:
+//   build-fuzz/tests/fuzz/fuzz_make_seeds tests/fuzz/corpus
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -74,15 +75,15 @@ bool make(const std::string& dir, const std::string& name, const std::string& pr
   manifest.params = *params;
   auto plan = hls::make_plan(manifest.params);
   if (!plan.ok()) return std::fprintf(stderr, "%s: %s\n", name.c_str(), plan.error().to_string().c_str()), false;
-  return write_file(dir + "/" + name + ".m3u8", hls::render_playlist(manifest, *plan, playlist_key)) &&
-         write_file(dir + "/" + name + ".json", hls::manifest_to_json(manifest)) &&
-         write_file(dir + "/" + name + ".ts-key", hls::segment_key(playlist_key, manifest.token, 3));
+  return write_file(dir + "/hls/" + name + ".m3u8", hls::render_playlist(manifest, *plan, playlist_key)) &&
+         write_file(dir + "/hls_json/" + name + ".json", hls::manifest_to_json(manifest)) &&
+         write_file(dir + "/hls/" + name + ".ts-key", hls::segment_key(playlist_key, manifest.token, 3));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) return std::fprintf(stderr, "usage: %s <corpus dir>\n", argv[0]), 2;
+  if (argc != 2) return std::fprintf(stderr, "usage: %s <corpus root, with hls/ and hls_json/>\n", argv[0]), 2;
   const std::string dir = argv[1];
   const std::string save = "|sys/saveas,o_b3V0L3BsYXkubTN1OA";  // out/play.m3u8
   bool ok = make(dir, "default", "hls/m3u8" + save, source(true, true), "out/play.m3u8");

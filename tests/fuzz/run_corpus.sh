@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build-fuzz}"
 fuzz="$root/tests/fuzz"
-targets=(process auth range hls xml)
+targets=(process auth range hls hls_json xml)
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
@@ -17,6 +17,8 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
 fi
 cmake --build "$build" --target "${targets[@]/#/fuzz_}" -j2
 
+# UBSan stops the run (-fno-sanitize-recover); the stack tells where.
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 failed=0
 for target in "${targets[@]}"; do
   inputs=("$fuzz/corpus/$target")
