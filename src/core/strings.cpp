@@ -225,22 +225,23 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
       std::strcmp(zone, "GMT") == 0) {
     tm.tm_mday = day;
     tm.tm_mon = month_index(month);
-    tm.tm_year = year - 1900;
   } else if (std::sscanf(s.c_str(), "%15[^,], %d-%3s-%d %d:%d:%d %7s", weekday, &day, month, &year, &hour, &minute,
                          &second, zone) == 8) {
     // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
     tm.tm_mday = day;
     tm.tm_mon = month_index(month);
-    tm.tm_year = year < 100 ? year + (year < 70 ? 100 : 0) : year - 1900;
+    if (year >= 0 && year < 100) year += year < 70 ? 2000 : 1900;  // two-digit years
   } else if (std::sscanf(s.c_str(), "%3s %3s %d %d:%d:%d %d", weekday, month, &day, &hour, &minute, &second, &year) ==
              7) {
     // asctime: "Sun Nov  6 08:49:37 1994"
     tm.tm_mday = day;
     tm.tm_mon = month_index(month);
-    tm.tm_year = year - 1900;
   } else {
     return std::nullopt;
   }
+  // Checked before any arithmetic on them: a hostile "-2147483648" year must not overflow.
+  if (year < 0 || year > 9999 || day < 1 || hour < 0 || minute < 0 || second < 0) return std::nullopt;
+  tm.tm_year = year - 1900;
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;

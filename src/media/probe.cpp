@@ -110,9 +110,32 @@ bool usable_audio(const AVStream* stream) {
 
 Error over_limit(const std::string& what) { return Error(Errc::InvalidArgument, "source " + what); }
 
+// Containers with a full sample index (MP4/MOV) say where every packet lies. An index that
+// points past the end of the file means the file was cut short: refused here, at once, rather
+// than segment after segment.
+Status check_index_within_file(AVFormatContext* format, std::uint64_t file_size) {
+  std::int64_t end = 0;
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    AVStream* stream = format->streams[i];
+    const int count = avformat_index_get_entries_count(stream);
+    for (int e = count - 1; e >= 0 && e >= count - 64; --e) {  // the last entries reach furthest
+      const AVIndexEntry* entry = avformat_index_get_entry(stream, e);
+      if (entry != nullptr && entry->pos >= 0) end = std::max(end, entry->pos + entry->size);
+    }
+  }
+  if (end > static_cast<std::int64_t>(file_size)) {
+    return Error(Errc::InvalidArgument, "source is truncated: its index points " +
+                                            std::to_string(end - static_cast<std::int64_t>(file_size)) +
+                                            " bytes past the end of the file (" + std::to_string(file_size) +
+                                            " bytes)");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<SourceInfo> probe(std::shared_ptr<const FileHandle> file, const ProbeLimits& limits) {
+  OSSLIVE_ASSIGN(std::uint64_t file_size, file->size());
   InputLimits input_limits;
   input_limits.probesize = limits.probesize;
   input_limits.analyzeduration_us = limits.analyzeduration_us;
@@ -126,6 +149,7 @@ Result<SourceInfo> probe(std::shared_ptr<const FileHandle> file, const ProbeLimi
                       std::to_string(limits.max_streams));
   }
   if (int rc = avformat_find_stream_info(format, nullptr); rc < 0) return input.failure(rc);
+  OSSLIVE_TRY(check_index_within_file(format, file_size));
   if (static_cast<std::int64_t>(format->nb_streams) > limits.max_streams) {
     return over_limit("has " + std::to_string(format->nb_streams) + " streams, more than the limit of " +
                       std::to_string(limits.max_streams));

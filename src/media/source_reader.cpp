@@ -47,6 +47,7 @@ struct SourceReader::State {
   FramePtr frame{av_frame_alloc()};
   std::deque<DecodedFrame> ready;
   bool eof = false;      // no more packets
+  bool damaged = false;  // unreadable data was met: a short end means a broken file
   bool drained = false;  // decoders flushed after eof
 
   AVStream* stream(int index) const { return input->streams[index]; }
@@ -66,6 +67,7 @@ struct SourceReader::State {
       out.has_pts = ts != AV_NOPTS_VALUE;
       if (out.has_pts) out.pts_us = to_us(ts, time_base);
       if (is_video) {
+        out.corrupt = (frame->flags & AV_FRAME_FLAG_CORRUPT) != 0 || frame->decode_error_flags != 0;
         out.key = (frame->key_frame != 0 || frame->pict_type == AV_PICTURE_TYPE_I) &&
                   (frame->flags & AV_FRAME_FLAG_CORRUPT) == 0;
         out.picture = make_picture(frame.get());
@@ -92,7 +94,9 @@ struct SourceReader::State {
         continue;
       }
       if (rc == AVERROR(ENOMEM)) return Error(Errc::InternalError, "out of memory while decoding");
-      // Damaged packets (AVERROR_INVALIDDATA and friends) are skipped.
+      // Damaged packets (AVERROR_INVALIDDATA and friends) are skipped, and remembered: if the
+      // streams then end early, the file is broken rather than short.
+      if (rc < 0 && pkt) damaged = true;
       return receive(decoder, index);
     }
   }
@@ -192,9 +196,11 @@ Result<DecodedFrame> SourceReader::next() {
       // The end of the file, or damage libav cannot read past: both end the streams here.
       if (s.input.interrupted()) return s.input.failure(rc);
       s.eof = true;
+      s.damaged = rc != AVERROR_EOF;
       continue;
     }
     const int index = s.packet->stream_index;
+    if (s.packet->flags & AV_PKT_FLAG_CORRUPT) s.damaged = true;  // e.g. cut off by the end of the file
     Status decoded;
     if (index == s.video) {
       decoded = s.decode(s.video_decoder.get(), index, s.packet.get());
@@ -222,6 +228,8 @@ int SourceReader::audio_frame_size() const {
   if (size <= 0) size = state_->stream(state_->audio)->codecpar->frame_size;
   return std::max(size, 0);
 }
+
+bool SourceReader::ended_by_damage() const { return state_->damaged; }
 
 std::optional<Error> SourceReader::expired() const {
   if (!state_->input.interrupted()) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "audio_track.hpp"
+#include "exact.hpp"
 #include "osslive/media/source_reader.hpp"
 #include "osslive/media/ts_muxer.hpp"
 #include "packet_interleaver.hpp"
@@ -28,7 +29,18 @@ constexpr std::int64_t kSeekMarginUs = 500'000;
 // further back, then read from the file start.
 constexpr std::array<std::int64_t, 6> kSeekBackoffUs{0, 2'000'000, 4'000'000, 8'000'000, 16'000'000, 32'000'000};
 
+// A source whose media stops this long before the instant a segment needs is truncated, or its
+// header promised more than it holds: the segment fails rather than freezing the last picture.
+// Less than this is padding (a video stream a little shorter than the container says).
+constexpr std::int64_t kTruncationSlackUs = 1'000'000;
+
 enum class Outcome { Done, Late };
+
+// The latest presentation time decoded from each stream.
+struct MediaReach {
+  std::int64_t video_us = INT64_MIN;
+  std::int64_t audio_us = INT64_MIN;
+};
 
 class SegmentJob {
  public:
@@ -123,14 +135,23 @@ class SegmentJob {
       audio.emplace(std::move(track));
     }
 
+    MediaReach reach;
     while ((video && !video->done()) || (audio && !audio->done())) {
       if (auto expired = reader.expired()) return *std::move(expired);
       OSSLIVE_ASSIGN(media::DecodedFrame frame, reader.next());
+      // Concealed pictures do not count: a truncated file ends in them.
+      if (frame.has_pts && frame.kind == media::DecodedFrame::Kind::Video && !frame.corrupt)
+        reach.video_us = std::max(reach.video_us, frame.pts_us);
+      if (frame.has_pts && frame.kind == media::DecodedFrame::Kind::Audio)
+        reach.audio_us = std::max(reach.audio_us, frame.pts_us);
       bool late = false;
       if (frame.kind == media::DecodedFrame::Kind::End) {
         // Nothing of the primary stream after the seek point: the seek went past it.
         late = !fresh && (video ? !video->saw_picture() : !audio->saw_audio());
-        if (!late) break;
+        if (!late) {
+          OSSLIVE_TRY(check_not_truncated(reach, reader.ended_by_damage()));
+          break;
+        }
       } else if (frame.kind == media::DecodedFrame::Kind::Video && video) {
         OSSLIVE_ASSIGN(late, video->on_frame(frame));
       } else if (frame.kind == media::DecodedFrame::Kind::Audio && audio) {
@@ -146,6 +167,39 @@ class SegmentJob {
     if (audio) OSSLIVE_TRY(audio->finish());
     OSSLIVE_TRY(out.finish());
     return Outcome::Done;
+  }
+
+  // The source ended: fine if each stream's media reached (nearly) the last instant this segment
+  // shows of it. When the demuxer or a decoder met unreadable data, "nearly" is one frame: the
+  // missing pictures are not a short stream to pad but a broken file.
+  Status check_not_truncated(const MediaReach& reach, bool damaged) const {
+    const std::int64_t base = params_.origin_us + params_.ss_us;
+    auto fail = [&](const char* stream, std::int64_t reached, std::int64_t needed) {
+      auto ms = [&](std::int64_t us) { return std::to_string((us - params_.origin_us) / 1000) + " ms"; };
+      return Error(Errc::InvalidArgument,
+                   std::string("the source's ") + stream + " ends at " +
+                       (reached == INT64_MIN ? std::string("its start") : ms(reached)) +
+                       " but the playlist needs it until " + ms(needed) +
+                       ": the file is truncated or damaged, or its header claims more than it holds");
+    };
+    if (params_.video) {
+      const auto& rate = params_.video->frame_rate;
+      const std::int64_t needed =
+          base + exact::micros(segment_.first_video_frame + segment_.video_frames - 1, rate.num, rate.den);
+      const std::int64_t slack = damaged ? exact::micros(1, rate.num, rate.den) : kTruncationSlackUs;
+      if (reach.video_us == INT64_MIN || reach.video_us + slack < needed) return fail("video", reach.video_us, needed);
+    }
+    if (params_.audio && segment_.audio_frames > 0) {
+      const int rate = params_.audio->sample_rate;
+      const std::int64_t needed =
+          base + exact::micros((segment_.first_audio_frame + segment_.audio_frames - 1) * hls::kAacFrameSamples, rate, 1);
+      const std::int64_t slack = damaged ? exact::micros(2 * hls::kAacFrameSamples, rate, 1) : kTruncationSlackUs;
+      // A source whose audio starts late or stops early is padded with silence; only a broken
+      // file is refused for its audio.
+      if (damaged && (reach.audio_us == INT64_MIN || reach.audio_us + slack < needed))
+        return fail("audio", reach.audio_us, needed);
+    }
+    return {};
   }
 
   const hls::ResolvedParams& params_;

@@ -61,16 +61,19 @@ VideoTrack::VideoTrack(const VideoTrackConfig& config, media::VideoEncoder encod
 
 // The first output frame whose instant (plus half a frame) reaches pts:
 // smallest k with (pts - base) <= (k + 1/2) / F  <=>  2 (pts - base) num <= (2k + 1) den 10^6.
+// The picture rule (SEAMLESS.md): output frame k shows the last source frame whose time is at
+// or before the instant k / F. Containers that keep milliseconds (FLV, MKV, WebM) round frame
+// times by up to half a millisecond, so a frame counts as "at" the instant within 1 ms.
 std::int64_t VideoTrack::slot_of(std::int64_t pts_us) const {
-  const Int128 rel = static_cast<Int128>(pts_us) - config_.base_us;
+  const Int128 rel = static_cast<Int128>(pts_us) - config_.base_us - kPictureToleranceUs;
   const Int128 unit = static_cast<Int128>(rate_.den) * 1'000'000;
-  return static_cast<std::int64_t>(exact::ceil_div(2 * rel * rate_.num - unit, 2 * unit));
+  return static_cast<std::int64_t>(exact::ceil_div(rel * rate_.num, unit));
 }
 
 std::int64_t VideoTrack::need_us(const VideoTrackConfig& config) {
-  // Half a frame before frame k0's instant: a picture there may already be the one on screen.
+  // Frame k0's instant (less the tolerance): the picture on screen then is the first one needed.
   const media::Rational& rate = config.params.frame_rate;
-  return config.base_us + exact::micros(2 * config.first_frame - 1, 2 * rate.num, rate.den);
+  return config.base_us + exact::micros(config.first_frame, rate.num, rate.den) - kPictureToleranceUs;
 }
 
 Result<bool> VideoTrack::on_frame(const media::DecodedFrame& frame) {

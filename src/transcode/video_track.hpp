@@ -15,6 +15,9 @@
 
 namespace osslive::transcode {
 
+// How far after an output instant a source frame may be stamped and still count as on screen then.
+inline constexpr std::int64_t kPictureToleranceUs = 1000;
+
 struct VideoTrackConfig {
   hls::VideoParams params;
   std::int64_t first_frame = 0;  // k0

@@ -32,6 +32,7 @@ struct DecodedFrame {
   bool has_pts = false;
   std::int64_t pts_us = 0;  // best-effort presentation time
   bool key = false;         // video: a picture decoding can start from (keyframe or recovery point)
+  bool corrupt = false;     // video: decoded from damaged data (concealed or flagged corrupt)
   Picture picture;
   AudioFrame audio;
 };
@@ -64,6 +65,10 @@ class SourceReader {
 
   // The deadline has passed: the error the job should end with.
   std::optional<Error> expired() const;
+
+  // The demuxer or a decoder met data it could not read (a truncated or damaged file) on the way
+  // to the end of the streams.
+  bool ended_by_damage() const;
 
  private:
   struct State;

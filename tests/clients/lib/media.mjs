@@ -244,9 +244,9 @@ export async function sourceFrameTimes(file) {
 }
 
 // Which source frame output frame k shows. 'floor' is SEAMLESS.md's rule: the last source frame
-// whose presentation time is <= the instant startUs + k/F; a frame whose time rounds to within half
-// a millisecond after the instant is accepted too (ms time bases of MKV/WebM/FLV cannot state
-// 1/29.97 s exactly). 'nearest' is ffmpeg's fps filter (round=near): the last source frame whose
+// whose presentation time is <= the instant startUs + k/F; a frame stamped up to one millisecond
+// after the instant is accepted too, as the server does (ms time bases of MKV/WebM/FLV round frame
+// times by up to half a millisecond and cannot state 1/29.97 s exactly). 'nearest' is ffmpeg's fps filter (round=near): the last source frame whose
 // time is <= the instant + 1/(2F). Returns the accepted source frame indexes per output frame.
 export function expectedSourceFrames(times, { startUs, fps, count, rule = 'floor' }) {
   const out = [];
@@ -261,7 +261,7 @@ export function expectedSourceFrames(times, { startUs, fps, count, rule = 'floor
     while (i + 1 < times.length && at(times[i + 1]) <= instant(times[i + 1])) i++;
     const accepted = [Math.max(i, 0)];
     const next = times[i + 1];
-    if (rule === 'floor' && next && at(next) - instant(next) <= fn * BigInt(next.den) * 1000n) accepted.push(i + 1);
+    if (rule === 'floor' && next && at(next) - instant(next) <= fn * BigInt(next.den) * 2000n) accepted.push(i + 1);
     out.push(accepted);
   }
   return out;

@@ -36,6 +36,10 @@ TEST(HttpDate, FormatsAndParsesAllThreeForms) {
   EXPECT_EQ(*parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777);
   EXPECT_EQ(*parse_http_date("Sun Nov  6 08:49:37 1994"), 784111777);
   EXPECT_FALSE(parse_http_date("yesterday").has_value());
+  // Regressions found by fuzzing: extreme years must be refused, not overflow.
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov -2147483648 08:49:37 GMT").has_value());
+  EXPECT_FALSE(parse_http_date("Sun Nov  6 08:49:37 -2147483648").has_value());
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 -1:49:37 GMT").has_value());
 }
 
 TEST(Iso8601, BasicForm) {

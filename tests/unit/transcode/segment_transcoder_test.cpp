@@ -78,7 +78,7 @@ double luma_psnr(const std::string& a, const std::string& b) {
 
 // The smallest per-frame luma PSNR of the concatenation against the source picture the
 // contract names for each output frame k: the last source frame at or before origin + k / F
-// (within half an output frame), decoded and autorotated by the ffmpeg CLI. A frame off by one
+// (within 1 ms, for containers that round frame times to milliseconds), decoded and autorotated by the ffmpeg CLI. A frame off by one
 // at a join drops far below the coding noise.
 double min_psnr(const fs::path& ours, const fs::path& source, const Playlist& p) {
   const auto& v = *p.manifest.params.video;
@@ -95,7 +95,7 @@ double min_psnr(const fs::path& ours, const fs::path& source, const Playlist& p)
   const double frame = static_cast<double>(v.frame_rate.den) / static_cast<double>(v.frame_rate.num);
   double worst = 1000;
   for (std::size_t k = 0; k < out.size(); ++k) {
-    const double instant = origin + (static_cast<double>(k) + 0.5) * frame + 1e-6;
+    const double instant = origin + static_cast<double>(k) * frame + 0.001 + 1e-6;
     std::size_t pick = 0;
     for (std::size_t i = 0; i < times.size(); ++i) {
       if (times[i] <= instant) pick = i;
