@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what osslive needs on Debian 12, only what is missing: build tools and libraries
-# (apt), and with --test also the test clients (apt: ffmpeg, chromium; npm: ali-oss, hls.js,
-# playwright-core). Safe to run again.
+# (apt), the console's player (npm: hls.js into src/console, embedded at build time), and with
+# --test also the test clients (apt: ffmpeg, chromium; npm: ali-oss, hls.js, playwright-core).
+# Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +18,10 @@ packages=(build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev libssl-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
   ffmpeg)
+# Node.js/npm install the console's hls.js (and, with --test, the test clients).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ $want_tests == 1 ]]; then
   packages+=(libgtest-dev libgmock-dev chromium chromium-driver)
-  command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -32,6 +34,14 @@ if ((${#missing[@]})); then
   [[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The console's player, pinned by src/console/package-lock.json; CMake embeds it into the binary.
+# Without it osslive still builds and the console says it cannot play, so a failure only warns.
+if [[ ! -f src/console/node_modules/hls.js/dist/hls.min.js ||
+      src/console/package-lock.json -nt src/console/node_modules/.package-lock.json ]]; then
+  (cd src/console && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "warning: npm could not install hls.js into src/console: /-/console will not play video" >&2
 fi
 
 if [[ $want_tests == 1 ]]; then

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "osslive/auth/verifier.hpp"
+#include "osslive/console/console.hpp"
 #include "osslive/core/clock.hpp"
 #include "osslive/core/config.hpp"
 #include "osslive/core/digest.hpp"
@@ -140,6 +141,7 @@ int run(const Config& config) {
       store, verifier, clock, config.auth, &live,
       [&metrics](Request& request) -> std::optional<Response> {
         if (request.path == "/-/health") return health(request);
+        if (auto page = console::serve_console(request)) return page;
         if (request.path == "/-/metrics") {
           Response response;
           response.headers.set("Content-Type", "text/plain; version=0.0.4");
