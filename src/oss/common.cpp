@@ -78,4 +78,21 @@ Result<std::string> body_text(Request& request, std::size_t limit) {
   return text;
 }
 
+Result<SmallObject> read_small_object(const store::BucketStore& store, std::string_view bucket, std::string_view key,
+                                      std::uint64_t limit, std::string_view what) {
+  OSSLIVE_ASSIGN(store::OpenObject object, store.open_object(bucket, key));
+  if (object.info.size > limit)
+    return Error(Errc::InvalidArgument, std::string(what) + " " + std::string(key) + " is larger than " +
+                                            std::to_string(limit) + " bytes");
+  SmallObject out{object.info, std::string(object.info.size, '\0')};
+  std::size_t done = 0;
+  while (done < out.text.size()) {
+    OSSLIVE_ASSIGN(std::size_t got, object.file->pread(out.text.data() + done, out.text.size() - done, done));
+    if (got == 0) break;
+    done += got;
+  }
+  out.text.resize(done);
+  return out;
+}
+
 }  // namespace osslive::oss

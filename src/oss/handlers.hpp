@@ -48,6 +48,15 @@ HandlerResult list_multipart_uploads(HandlerEnv& env);
 HandlerResult serve_object(const store::BucketStore& store, Request& request, std::string_view bucket,
                            std::string_view key, bool with_body);
 
+// An object small enough to read whole (playlists): its info and its bytes, read from one pinned
+// file so the two always belong together. Larger than `limit`: InvalidArgument naming `what`.
+struct SmallObject {
+  store::ObjectInfo info;
+  std::string text;
+};
+Result<SmallObject> read_small_object(const store::BucketStore& store, std::string_view bucket, std::string_view key,
+                                      std::uint64_t limit, std::string_view what);
+
 // Shared pieces
 store::ObjectMeta meta_from_headers(const Headers& headers);
 std::string quoted_etag(std::string_view etag);

@@ -1,5 +1,6 @@
 // GET <playlist>.m3u8?x-oss-process=hls/sign[,live_1] (SPEC §7): the playlist with each segment
 // line signed like the playlist request itself, so a player can fetch them unchanged.
+#include "handlers.hpp"
 #include "osslive/core/strings.hpp"
 #include "osslive/hls/playlist.hpp"
 #include "osslive/oss/live_transcoding.hpp"
@@ -28,16 +29,7 @@ Result<Response> LiveTranscoding::sign_playlist(RequestContext& context, bool li
                  "signed like it, and a header signature cannot be carried into a URL");
   const std::string& bucket = context.address.bucket;
   const std::string& key = context.address.key;
-  OSSLIVE_ASSIGN(store::OpenObject object, store_.open_object(bucket, key));
-  if (object.info.size > kMaxPlaylistBytes) return Error(Errc::InvalidArgument, "playlist too large to sign");
-  std::string text(object.info.size, '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    OSSLIVE_ASSIGN(std::size_t got, object.file->pread(text.data() + done, text.size() - done, done));
-    if (got == 0) break;
-    done += got;
-  }
-  text.resize(done);
+  OSSLIVE_ASSIGN(SmallObject playlist, read_small_object(store_, bucket, key, kMaxPlaylistBytes, "playlist"));
 
   std::string secret;
   if (identity.scheme != auth::Scheme::Anonymous) {
@@ -50,7 +42,7 @@ Result<Response> LiveTranscoding::sign_playlist(RequestContext& context, bool li
     extra.push_back({"x-oss-process", "if_status_eq_404{hls/ts,from_" + base64url_encode(key) + "}", true});
   std::string folder = folder_of(key);
   std::optional<Error> failure;
-  std::string signed_text = hls::rewrite_segment_uris(hls::strip_manifest(text), [&](std::string_view uri) {
+  std::string signed_text = hls::rewrite_segment_uris(hls::strip_manifest(playlist.text), [&](std::string_view uri) {
     if (!is_relative(uri) || uri.find('?') != std::string_view::npos) return std::string(uri);
     auto name = percent_decode(uri);
     if (!name) return std::string(uri);

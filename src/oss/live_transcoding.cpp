@@ -1,6 +1,8 @@
 // Dispatch of x-oss-process requests, the playlist cache, and pre-transcoding / prefetch policy.
 #include "osslive/oss/live_transcoding.hpp"
 
+#include "handlers.hpp"
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -91,18 +93,8 @@ Result<std::shared_ptr<const LiveTranscoding::Playlist>> LiveTranscoding::load_p
       }
     }
   }
-  OSSLIVE_ASSIGN(store::OpenObject object, store_.open_object(bucket, key));
-  if (object.info.size > kMaxPlaylistBytes)
-    return Error(Errc::InvalidArgument, "playlist " + key + " is too large to be an osslive playlist");
-  std::string text(object.info.size, '\0');
-  std::size_t done = 0;
-  while (done < text.size()) {
-    OSSLIVE_ASSIGN(std::size_t got, object.file->pread(text.data() + done, text.size() - done, done));
-    if (got == 0) break;
-    done += got;
-  }
-  text.resize(done);
-  OSSLIVE_ASSIGN(hls::Manifest manifest, hls::parse_playlist_manifest(text));
+  OSSLIVE_ASSIGN(SmallObject object, read_small_object(store_, bucket, key, kMaxPlaylistBytes, "playlist"));
+  OSSLIVE_ASSIGN(hls::Manifest manifest, hls::parse_playlist_manifest(object.text));
   OSSLIVE_ASSIGN(hls::SegmentPlan plan, hls::make_plan(manifest.params));
   auto playlist = std::make_shared<const Playlist>(
       Playlist{bucket, key, object.info.etag, std::move(manifest), std::move(plan)});
