@@ -1,6 +1,6 @@
 // Times one segment made by transcode_segment, the way hls/ts makes it: the playlist (probe,
 // resolve, plan) first, then the cold segment job alone.
-//   segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads]
+//   segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads] [encoder_threads]
 // Prints: probe_s=<s> segment_s=<s> bytes=<n> start_s=<s> duration_s=<s> segments=<n>
 #include <chrono>
 #include <cstdio>
@@ -30,7 +30,7 @@ int fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4) return fail("usage: segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads]");
+  if (argc < 4) return fail("usage: segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads] [encoder_threads]");
   av_log_set_level(AV_LOG_ERROR);
   const std::string source = argv[1], out_path = argv[2];
   const std::int64_t index = std::atoll(argv[3]);
@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   if (argc > 7) request.ab = std::atoll(argv[7]);
   osslive::transcode::TranscodeOptions options;
   if (argc > 8) options.threads = std::atoi(argv[8]);
+  if (argc > 9) options.encoder_threads = std::atoi(argv[9]);
 
   auto open = [&]() -> std::shared_ptr<const osslive::FileHandle> {
     auto handle = osslive::FileHandle::open_read(source);
@@ -68,8 +69,10 @@ int main(int argc, char** argv) {
 
   std::ofstream out(out_path, std::ios::binary);
   std::uint64_t bytes = 0;
+  double first_byte_s = -1;
   const auto start = Clock::now();
   osslive::Status status = osslive::transcode::transcode_segment(manifest, *plan, at, open(), options, [&](std::string_view chunk) {
+    if (first_byte_s < 0) first_byte_s = seconds_since(start);
     out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     bytes += chunk.size();
     return osslive::Status{};
@@ -77,8 +80,8 @@ int main(int argc, char** argv) {
   const double segment_s = seconds_since(start);
   if (!status.ok()) return fail(status.error().to_string());
   const auto& segment = plan->segments[static_cast<std::size_t>(at)];
-  std::printf("probe_s=%.3f segment_s=%.3f bytes=%llu start_s=%.6f duration_s=%.6f segments=%zu index=%lld\n", probe_s,
-              segment_s, static_cast<unsigned long long>(bytes), segment.start.to_double(), segment.duration.to_double(),
+  std::printf("probe_s=%.3f segment_s=%.3f first_byte_s=%.3f bytes=%llu start_s=%.6f duration_s=%.6f segments=%zu index=%lld\n", probe_s,
+              segment_s, first_byte_s, static_cast<unsigned long long>(bytes), segment.start.to_double(), segment.duration.to_double(),
               plan->segments.size(), static_cast<long long>(at));
   return 0;
 }

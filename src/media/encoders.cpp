@@ -83,10 +83,11 @@ Result<VideoEncoder> VideoEncoder::open(const VideoEncoderSettings& s) {
     c->bit_rate = s.bitrate;
   } else {
     set(options, "crf", std::to_string(s.crf));
-    if (s.maxrate > 0 && s.bufsize > 0) {
-      c->rc_max_rate = s.maxrate;
-      c->rc_buffer_size = static_cast<int>(std::min<std::int64_t>(s.bufsize, INT32_MAX));
-    }
+  }
+  // A VBV cap: with crf (hls/m3u8 maxrate/bufsize) or with a bit rate (GenerateVideoPlaylist bounds BANDWIDTH by it).
+  if (s.maxrate > 0 && s.bufsize > 0) {
+    c->rc_max_rate = s.maxrate;
+    c->rc_buffer_size = static_cast<int>(std::min<std::int64_t>(s.bufsize, INT32_MAX));
   }
   if (x265) {
     std::string params = "scenecut=0:open-gop=0:repeat-headers=1:log-level=error:pools=" + std::to_string(c->thread_count);
@@ -94,10 +95,6 @@ Result<VideoEncoder> VideoEncoder::open(const VideoEncoderSettings& s) {
     set(options, "x265-params", params);
   } else {
     set(options, "sc_threshold", "0");
-    // x264 0.164's macroblock-tree rate control reads memory it never wrote (seen with B-frames
-    // on segments that start mid-source): the same input then gives different bytes from run to
-    // run. A segment must be a pure function of its input, so mbtree is off.
-    set(options, "x264-params", "mbtree=0");
   }
   AVDictionary* raw = options.release();
   int rc = avcodec_open2(c, codec, &raw);

@@ -1,7 +1,12 @@
 #include "osslive/media/source_reader.hpp"
 
+#include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "frames_impl.hpp"
 #include "pinned_input.hpp"
@@ -37,6 +42,7 @@ Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads) {
 
 struct SourceReader::State {
   explicit State(PinnedInput in) : input(std::move(in)) {}
+  ~State() { stop_ahead(); }
 
   PinnedInput input;
   int video = -1;
@@ -49,6 +55,18 @@ struct SourceReader::State {
   bool eof = false;      // no more packets
   bool damaged = false;  // unreadable data was met: a short end means a broken file
   bool drained = false;  // decoders flushed after eof
+  std::int64_t skip_before_us = INT64_MIN;
+  std::int64_t max_video_pts_us = INT64_MIN;  // of the video packets read since the last seek
+
+  // The background decoder (decode_ahead > 0): it alone touches the input, the decoders and the
+  // fields above while it runs; the caller takes finished results from `ahead`.
+  int ahead_limit = 0;
+  std::thread worker;
+  std::mutex ahead_mutex;
+  std::condition_variable ahead_changed;
+  std::deque<Result<DecodedFrame>> ahead;
+  bool worker_stop = false;
+  std::optional<Result<DecodedFrame>> terminal;  // End or an error: every later next() repeats it
 
   AVStream* stream(int index) const { return input->streams[index]; }
 
@@ -108,6 +126,114 @@ struct SourceReader::State {
     return {};
   }
 
+  // A reordered packet (its time is before a packet already read, which is therefore decoded:
+  // only reordered packets are ever skipped) whose picture a later one replaces before
+  // skip_before_us: decoding it is wasted when it is not a reference either.
+  void choose_skip(const AVPacket* pkt) {
+    if (skip_before_us == INT64_MIN) return;
+    AVDiscard discard = AVDISCARD_DEFAULT;
+    if (pkt->pts != AV_NOPTS_VALUE) {
+      const std::int64_t pts_us = to_us(pkt->pts, stream(video)->time_base);
+      if (pts_us < max_video_pts_us && max_video_pts_us <= skip_before_us) discard = AVDISCARD_NONREF;
+      max_video_pts_us = std::max(max_video_pts_us, pts_us);
+    }
+    // Frame-threaded decoders take the setting with the packet they are given.
+    video_decoder->skip_frame = discard;
+  }
+
+  Result<DecodedFrame> decode_next() {
+    while (ready.empty()) {
+      if (drained) return DecodedFrame{};
+      if (input.interrupted()) return input.failure(AVERROR_EXIT);
+      if (eof) {
+        OSSLIVE_TRY(drain());
+        continue;
+      }
+      int rc = av_read_frame(input.get(), packet.get());
+      if (rc == AVERROR(EAGAIN)) continue;
+      if (rc < 0) {
+        // The end of the file, or damage libav cannot read past: both end the streams here.
+        if (input.interrupted()) return input.failure(rc);
+        eof = true;
+        damaged = rc != AVERROR_EOF;
+        continue;
+      }
+      const int index = packet->stream_index;
+      if (packet->flags & AV_PKT_FLAG_CORRUPT) damaged = true;  // e.g. cut off by the end of the file
+      Status decoded;
+      if (index == video) {
+        choose_skip(packet.get());
+        decoded = decode(video_decoder.get(), index, packet.get());
+      } else if (index == audio) {
+        decoded = decode(audio_decoder.get(), index, packet.get());
+      }
+      av_packet_unref(packet.get());
+      OSSLIVE_TRY(std::move(decoded));
+    }
+    DecodedFrame out = std::move(ready.front());
+    ready.pop_front();
+    return out;
+  }
+
+  static bool is_terminal(const Result<DecodedFrame>& r) { return !r.ok() || r->kind == DecodedFrame::Kind::End; }
+
+  std::size_t ahead_pictures() const {
+    std::size_t n = 0;
+    for (const auto& r : ahead)
+      if (r.ok() && r->kind == DecodedFrame::Kind::Video) ++n;
+    return n;
+  }
+
+  void run_ahead() {
+    while (true) {
+      Result<DecodedFrame> next = decode_next();
+      const bool last = is_terminal(next);
+      const bool picture = next.ok() && next->kind == DecodedFrame::Kind::Video;
+      std::unique_lock lock(ahead_mutex);
+      // Pictures are large: their count is what is bounded (audio frames ride along, capped
+      // loosely so a long run of audio cannot grow without bound either).
+      ahead_changed.wait(lock, [&] {
+        return worker_stop || (picture ? ahead_pictures() < static_cast<std::size_t>(ahead_limit)
+                                       : ahead.size() < static_cast<std::size_t>(ahead_limit) * 16);
+      });
+      if (worker_stop) return;
+      ahead.push_back(std::move(next));
+      ahead_changed.notify_all();
+      if (last) return;
+    }
+  }
+
+  Result<DecodedFrame> take() {
+    if (terminal) return *terminal;
+    if (ahead_limit <= 0) {
+      Result<DecodedFrame> next = decode_next();
+      if (!next.ok()) terminal = next;
+      return next;
+    }
+    if (!worker.joinable()) {
+      worker_stop = false;
+      worker = std::thread([this] { run_ahead(); });
+    }
+    std::unique_lock lock(ahead_mutex);
+    ahead_changed.wait(lock, [&] { return !ahead.empty(); });
+    Result<DecodedFrame> next = std::move(ahead.front());
+    ahead.pop_front();
+    ahead_changed.notify_all();
+    if (is_terminal(next)) terminal = next;
+    return next;
+  }
+
+  void stop_ahead() {
+    if (!worker.joinable()) return;
+    {
+      std::lock_guard lock(ahead_mutex);
+      worker_stop = true;
+    }
+    ahead_changed.notify_all();
+    worker.join();
+    ahead.clear();
+  }
+
   StreamClock clock(int index) const {
     StreamClock c;
     if (index < 0) return c;
@@ -150,6 +276,8 @@ Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, 
   OSSLIVE_TRY(check(options.audio_stream, AVMEDIA_TYPE_AUDIO, "audio"));
   state->video = options.video_stream;
   state->audio = options.audio_stream;
+  state->ahead_limit = std::max(0, options.decode_ahead);
+  state->skip_before_us = options.skip_superseded_before_us;
   for (unsigned i = 0; i < format->nb_streams; ++i) {
     const int index = static_cast<int>(i);
     if (index != state->video && index != state->audio) format->streams[i]->discard = AVDISCARD_ALL;
@@ -165,6 +293,7 @@ Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, 
 
 Result<bool> SourceReader::seek(std::int64_t source_us) {
   State& s = *state_;
+  s.stop_ahead();
   const int index = s.video >= 0 ? s.video : s.audio;
   const AVRational time_base = s.stream(index)->time_base;
   const std::int64_t ts = av_rescale_q_rnd(source_us, AV_TIME_BASE_Q, time_base, AV_ROUND_DOWN);
@@ -178,42 +307,12 @@ Result<bool> SourceReader::seek(std::int64_t source_us) {
   s.ready.clear();
   s.eof = false;
   s.drained = false;
+  s.terminal.reset();
+  s.max_video_pts_us = INT64_MIN;
   return true;
 }
 
-Result<DecodedFrame> SourceReader::next() {
-  State& s = *state_;
-  while (s.ready.empty()) {
-    if (s.drained) return DecodedFrame{};
-    if (auto late = expired()) return *late;
-    if (s.eof) {
-      OSSLIVE_TRY(s.drain());
-      continue;
-    }
-    int rc = av_read_frame(s.input.get(), s.packet.get());
-    if (rc == AVERROR(EAGAIN)) continue;
-    if (rc < 0) {
-      // The end of the file, or damage libav cannot read past: both end the streams here.
-      if (s.input.interrupted()) return s.input.failure(rc);
-      s.eof = true;
-      s.damaged = rc != AVERROR_EOF;
-      continue;
-    }
-    const int index = s.packet->stream_index;
-    if (s.packet->flags & AV_PKT_FLAG_CORRUPT) s.damaged = true;  // e.g. cut off by the end of the file
-    Status decoded;
-    if (index == s.video) {
-      decoded = s.decode(s.video_decoder.get(), index, s.packet.get());
-    } else if (index == s.audio) {
-      decoded = s.decode(s.audio_decoder.get(), index, s.packet.get());
-    }
-    av_packet_unref(s.packet.get());
-    OSSLIVE_TRY(std::move(decoded));
-  }
-  DecodedFrame out = std::move(s.ready.front());
-  s.ready.pop_front();
-  return out;
-}
+Result<DecodedFrame> SourceReader::next() { return state_->take(); }
 
 StreamClock SourceReader::video_clock() const { return state_->clock(state_->video); }
 StreamClock SourceReader::audio_clock() const { return state_->clock(state_->audio); }
@@ -229,9 +328,11 @@ int SourceReader::audio_frame_size() const {
   return std::max(size, 0);
 }
 
+// Read after next() gave End: the background thread wrote it before handing that over.
 bool SourceReader::ended_by_damage() const { return state_->damaged; }
 
 std::optional<Error> SourceReader::expired() const {
+  if (state_->worker.joinable()) return std::nullopt;  // the input belongs to the background thread
   if (!state_->input.interrupted()) return std::nullopt;
   return state_->input.failure(AVERROR_EXIT);
 }

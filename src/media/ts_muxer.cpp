@@ -30,6 +30,7 @@ struct TsMuxer::State {
   int video = -1;
   int audio = -1;
   bool finished = false;
+  bool wrote_packet = false;
 
   static int write_packet(void* opaque, std::uint8_t* buffer, int size) {
     auto* state = static_cast<State*>(opaque);
@@ -115,8 +116,17 @@ Status TsMuxer::write(int stream, Packet&& packet, std::int64_t pts, std::int64_
   pkt->dts = dts;
   pkt->duration = 0;
   pkt->pos = -1;
+  const bool keyframe = stream == s.video && (pkt->flags & AV_PKT_FLAG_KEY) != 0;
   int rc = av_write_frame(s.format.get(), pkt);
   if (rc < 0) return s.failure("packet", rc);
+  // A player can start from the first packet (a segment opens with an IDR picture) and resync at
+  // each keyframe: those go out at once instead of waiting for a full block, which would hold
+  // the first bytes of a cold segment back by up to a second of encoding.
+  if (!s.wrote_packet || keyframe) {
+    s.wrote_packet = true;
+    avio_flush(s.avio.get());
+    if (s.sink_error) return *s.sink_error;
+  }
   return {};
 }
 

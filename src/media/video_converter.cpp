@@ -1,5 +1,6 @@
 #include "osslive/media/video_converter.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "frames_impl.hpp"
@@ -45,6 +46,7 @@ using InOutPtr = std::unique_ptr<AVFilterInOut, InOutDeleter>;
 
 struct VideoConverter::State {
   VideoGeometry geometry;
+  int threads = 1;
   FilterGraphPtr graph;
   AVFilterContext* source = nullptr;
   AVFilterContext* sink = nullptr;
@@ -54,7 +56,8 @@ struct VideoConverter::State {
   Status build(const AVFrame* frame) {
     graph.reset(avfilter_graph_alloc());
     if (!graph || !out) return Error(Errc::InternalError, "out of memory for the picture converter");
-    graph->nb_threads = 1;
+    // Scaling is split into slices; the output is the same for any count.
+    graph->nb_threads = threads;
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(frame->format));
     if (desc == nullptr) return Error(Errc::InvalidArgument, "source picture has an unknown pixel format");
     // The time base is irrelevant: pictures pass one at a time and keep no timing here.
@@ -87,8 +90,9 @@ struct VideoConverter::State {
   }
 };
 
-VideoConverter::VideoConverter(VideoGeometry geometry) : state_(std::make_unique<State>()) {
+VideoConverter::VideoConverter(VideoGeometry geometry, int threads) : state_(std::make_unique<State>()) {
   state_->geometry = std::move(geometry);
+  state_->threads = std::max(1, threads);
 }
 VideoConverter::VideoConverter(VideoConverter&&) noexcept = default;
 VideoConverter& VideoConverter::operator=(VideoConverter&&) noexcept = default;

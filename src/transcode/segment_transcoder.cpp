@@ -28,6 +28,9 @@ constexpr std::int64_t kSeekMarginUs = 500'000;
 // When the first decoded frame still comes too late (imprecise demuxers), seek this much
 // further back, then read from the file start.
 constexpr std::array<std::int64_t, 6> kSeekBackoffUs{0, 2'000'000, 4'000'000, 8'000'000, 16'000'000, 32'000'000};
+// Decoded pictures a background thread keeps ready: decoding then overlaps conversion and
+// encoding instead of alternating with them.
+constexpr int kDecodeAhead = 4;
 
 // A source whose media stops this long before the instant a segment needs is truncated, or its
 // header promised more than it holds: the segment fails rather than freezing the last picture.
@@ -48,6 +51,7 @@ class SegmentJob {
              const TranscodeOptions& options, const std::function<Status(std::string_view)>& sink)
       : params_(manifest.params), segment_(segment), source_(std::move(source)), options_(options), sink_(sink) {
     threads_ = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    encoder_threads_ = options.encoder_threads > 0 ? options.encoder_threads : std::max(1, threads_ * 3 / 2);
     deadline_ = std::chrono::steady_clock::now() + options.timeout;
   }
 
@@ -88,6 +92,15 @@ class SegmentJob {
     options.video_stream = params_.video ? params_.video->stream_index : -1;
     options.audio_stream = params_.audio ? params_.audio->stream_index : -1;
     options.threads = threads_;
+    options.decode_ahead = kDecodeAhead;
+    if (params_.video) {
+      // Pictures before the one on screen at the segment's first frame only cost time.
+      VideoTrackConfig c;
+      c.params = *params_.video;
+      c.first_frame = segment_.first_video_frame;
+      c.base_us = params_.origin_us + params_.ss_us;
+      options.skip_superseded_before_us = VideoTrack::need_us(c);
+    }
     options.deadline = deadline_;
     return media::SourceReader::open(source_, options);
   }
@@ -101,6 +114,7 @@ class SegmentJob {
     c.clock = reader.video_clock();
     c.fresh = fresh;
     c.threads = threads_;
+    c.encoder_threads = encoder_threads_;
     c.preset = c.params.encoder == "libx265" ? options_.x265_preset : options_.x264_preset;
     return c;
   }
@@ -169,36 +183,40 @@ class SegmentJob {
     return Outcome::Done;
   }
 
-  // The source ended: fine if each stream's media reached (nearly) the last instant this segment
-  // shows of it. When the demuxer or a decoder met unreadable data, "nearly" is one frame: the
-  // missing pictures are not a short stream to pad but a broken file.
+  // The source ended before this segment's last instant. A clean end is padding (the last
+  // picture held, silence) as long as some stream reached that instant within a second: one stream
+  // may well be shorter than the container. After unreadable data (a truncated or damaged file)
+  // each stream must reach its own last instant within a frame: what is missing is not padding but
+  // a broken file. A header that claims a longer duration than any stream holds fails either way.
   Status check_not_truncated(const MediaReach& reach, bool damaged) const {
     const std::int64_t base = params_.origin_us + params_.ss_us;
-    auto fail = [&](const char* stream, std::int64_t reached, std::int64_t needed) {
-      auto ms = [&](std::int64_t us) { return std::to_string((us - params_.origin_us) / 1000) + " ms"; };
-      return Error(Errc::InvalidArgument,
-                   std::string("the source's ") + stream + " ends at " +
-                       (reached == INT64_MIN ? std::string("its start") : ms(reached)) +
-                       " but the playlist needs it until " + ms(needed) +
-                       ": the file is truncated or damaged, or its header claims more than it holds");
+    auto ms = [&](std::int64_t us) {
+      return us == INT64_MIN ? std::string("its start") : std::to_string((us - params_.origin_us) / 1000) + " ms";
     };
+    auto fail = [&](const std::string& what, std::int64_t reached, std::int64_t needed) {
+      return Error(Errc::InvalidArgument, "the source's " + what + " ends at " + ms(reached) +
+                                              " but the playlist needs it until " + ms(needed) +
+                                              ": the file is truncated or damaged, or its header claims more than "
+                                              "it holds");
+    };
+    std::int64_t video_needed = INT64_MIN, audio_needed = INT64_MIN;
     if (params_.video) {
       const auto& rate = params_.video->frame_rate;
-      const std::int64_t needed =
-          base + exact::micros(segment_.first_video_frame + segment_.video_frames - 1, rate.num, rate.den);
-      const std::int64_t slack = damaged ? exact::micros(1, rate.num, rate.den) : kTruncationSlackUs;
-      if (reach.video_us == INT64_MIN || reach.video_us + slack < needed) return fail("video", reach.video_us, needed);
+      video_needed = base + exact::micros(segment_.first_video_frame + segment_.video_frames - 1, rate.num, rate.den);
+      if (damaged && (reach.video_us == INT64_MIN || reach.video_us + exact::micros(1, rate.num, rate.den) < video_needed))
+        return fail("video", reach.video_us, video_needed);
     }
     if (params_.audio && segment_.audio_frames > 0) {
       const int rate = params_.audio->sample_rate;
-      const std::int64_t needed =
+      audio_needed =
           base + exact::micros((segment_.first_audio_frame + segment_.audio_frames - 1) * hls::kAacFrameSamples, rate, 1);
-      const std::int64_t slack = damaged ? exact::micros(2 * hls::kAacFrameSamples, rate, 1) : kTruncationSlackUs;
-      // A source whose audio starts late or stops early is padded with silence; only a broken
-      // file is refused for its audio.
-      if (damaged && (reach.audio_us == INT64_MIN || reach.audio_us + slack < needed))
-        return fail("audio", reach.audio_us, needed);
+      if (damaged && (reach.audio_us == INT64_MIN ||
+                      reach.audio_us + exact::micros(2 * hls::kAacFrameSamples, rate, 1) < audio_needed))
+        return fail("audio", reach.audio_us, audio_needed);
     }
+    const std::int64_t reached = std::max(reach.video_us, reach.audio_us);
+    const std::int64_t needed = std::max(video_needed, audio_needed);
+    if (reached == INT64_MIN || reached + kTruncationSlackUs < needed) return fail("media", reached, needed);
     return {};
   }
 
@@ -208,6 +226,7 @@ class SegmentJob {
   const TranscodeOptions& options_;
   const std::function<Status(std::string_view)>& sink_;
   int threads_ = 1;
+  int encoder_threads_ = 1;
   std::chrono::steady_clock::time_point deadline_;
 };
 

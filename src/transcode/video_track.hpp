@@ -25,7 +25,8 @@ struct VideoTrackConfig {
   std::int64_t base_us = 0;      // source time of output time 0
   media::StreamClock clock;      // the video stream's
   bool fresh = false;            // decoding starts at the file start (no seek)
-  int threads = 1;
+  int threads = 1;               // picture conversion
+  int encoder_threads = 1;       // x264/x265 frame threads
   std::string preset;
 };
 

@@ -17,6 +17,13 @@ struct ReaderOptions {
   int video_stream = -1;  // container stream index; -1: none
   int audio_stream = -1;
   int threads = 1;        // video decoder threads
+  // Decoded frames a background thread keeps ready, so demuxing and decoding overlap the
+  // caller's own work (conversion, encoding); 0: everything happens inside next().
+  int decode_ahead = 0;
+  // Non-reference video pictures that a picture decoded before them already follows in time,
+  // both before this source time, are never on screen at or after it: they are not decoded.
+  // The pictures that come out are the same either way, only fewer of them.
+  std::int64_t skip_superseded_before_us = INT64_MIN;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
@@ -54,7 +61,7 @@ class SourceReader {
 
   // The next decoded frame of either stream in decoding order; Kind::End after both decoders
   // are drained. A truncated or damaged tail ends the stream rather than failing it; a timeout
-  // or a failing disk is an error.
+  // or a failing disk is an error. The same with or without decode_ahead.
   Result<DecodedFrame> next();
 
   StreamClock video_clock() const;
@@ -63,7 +70,8 @@ class SourceReader {
   // Samples per audio frame when the codec has a fixed size (AAC 1024, MP3 1152), else 0.
   int audio_frame_size() const;
 
-  // The deadline has passed: the error the job should end with.
+  // The deadline has passed: the error the job should end with. With decode_ahead the
+  // background thread reports it through next() instead, in order.
   std::optional<Error> expired() const;
 
   // The demuxer or a decoder met data it could not read (a truncated or damaged file) on the way

@@ -18,7 +18,8 @@ class TsMuxer {
   using Sink = std::function<Status(std::string_view bytes)>;
 
   // Streams are copied from the opened encoders (either may be null, not both). Bytes reach
-  // `sink` in 64 KiB blocks as the muxer produces them, and at finish().
+  // `sink` right after the first packet and each video keyframe, otherwise in 64 KiB blocks as
+  // the muxer produces them, and at finish().
   static Result<TsMuxer> open(const VideoEncoder* video, const AudioEncoder* audio, Sink sink);
   TsMuxer(TsMuxer&&) noexcept;
   TsMuxer& operator=(TsMuxer&&) noexcept;

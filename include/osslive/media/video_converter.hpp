@@ -20,7 +20,8 @@ struct VideoGeometry {
 
 class VideoConverter {
  public:
-  explicit VideoConverter(VideoGeometry geometry);
+  // `threads` scale slices of one picture in parallel.
+  explicit VideoConverter(VideoGeometry geometry, int threads = 1);
   VideoConverter(VideoConverter&&) noexcept;
   VideoConverter& operator=(VideoConverter&&) noexcept;
   ~VideoConverter();
