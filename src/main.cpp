@@ -1,5 +1,9 @@
 // The only place that wires concrete classes together.
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -25,6 +29,24 @@
 namespace {
 
 using namespace osslive;
+
+// Every connection, spooled body, open object and segment job holds a descriptor; the usual
+// soft limit of 1024 would refuse connections long before http.max_connections. The hard limit
+// is what the administrator allows, so take all of it. Returns the limit now in force.
+rlim_t raise_open_file_limit() {
+  struct rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur == limit.rlim_max) return limit.rlim_cur;
+  rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    std::fprintf(stderr, "osslive: cannot raise the open file limit from %llu to %llu: %s\n",
+                 static_cast<unsigned long long>(before), static_cast<unsigned long long>(limit.rlim_max),
+                 std::strerror(errno));
+    return before;
+  }
+  return limit.rlim_cur;
+}
 
 // With no key configured, a dev key is made once and kept in the data folder, so restarts
 // keep working with the same SDK settings.
@@ -61,6 +83,7 @@ Response health(Request& request) {
 }
 
 int run(const Config& config) {
+  rlim_t open_files = raise_open_file_limit();
   // Logs go to stderr: stdout carries only the start-up lines scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("osslive"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -176,6 +199,7 @@ int run(const Config& config) {
                 credentials[0].access_key_id.c_str(), credentials[0].access_key_secret.c_str(),
                 (config.data_dir / ".osslive" / "dev-credentials.json").c_str());
   std::fflush(stdout);
+  spdlog::info("open file limit {}", static_cast<unsigned long long>(open_files));
   spdlog::info("data in {}, {} bucket(s)", std::filesystem::absolute(config.data_dir).string(),
                store.list_buckets().ok() ? store.list_buckets()->size() : 0);
   server.wait_for_signal();

@@ -20,6 +20,11 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr std::size_t kSendfileBurst = 8u << 20;  // yield the strand after this much, for fairness
+// After an early answer (507, 413-like 400, 403 before the body) the client may still be sending:
+// closing with unread bytes makes the kernel send a reset, and most clients then lose the answer
+// (they see EPIPE / ECONNRESET instead). So the session shuts its sending side, reads and drops
+// what still arrives for at most this long (nginx's lingering close), then closes.
+constexpr int kLingerMs = 5000;
 
 std::string host_without_port(std::string_view host) {
   if (!host.empty() && host.front() == '[') {  // [::1]:9000
@@ -66,6 +71,7 @@ void Session::read_header() {
   if (closed_) return;
   if (context_->draining || close_after_response_) return close();
   idle_ = true;
+  body_pending_ = false;
   request_ = Request{};
   string_parser_.reset();
   spool_parser_.reset();
@@ -84,6 +90,7 @@ void Session::on_header(beast::error_code ec) {
         ec == net::error::connection_reset || ec == net::error::eof || closed_)
       return close();
     // Malformed or oversized headers: answer once, then close (the stream is out of sync).
+    body_pending_ = true;
     started_ = Clock::now();
     request_.request_id = context_->request_ids.next();
     request_.method = "GET";
@@ -112,8 +119,14 @@ void Session::on_header(beast::error_code ec) {
 
 void Session::start_body() {
   auto& parser = *header_parser_;
-  if (parser.is_done()) return dispatch();
+  if (parser.is_done()) {
+    // No body at all is still a body whose MD5 a Content-MD5 header may state (ali-oss sends
+    // it for a zero-byte put).
+    request_.body.md5 = md5(std::string_view());
+    return dispatch();
+  }
 
+  body_pending_ = true;
   auto length = parser.content_length();
   const auto& http = context_->options.http;
   if (length && *length > http.max_object_bytes)
@@ -176,6 +189,7 @@ void Session::read_body(Parser& parser) {
 }
 
 void Session::on_body_done() {
+  body_pending_ = false;
   if (string_parser_) {
     request_.body.data = std::move(string_parser_->get().body());
     request_.body.size = request_.body.data.size();
@@ -232,6 +246,11 @@ bhttp::response_header<> Session::make_header(Response& response) {
   bool keep = request_keep_alive_ && !close_after_response_ && !context_->draining;
   response_keep_alive_ = keep;  // applied to the message: Beast keeps it in the version/Connection pair
   if (!keep) close_after_response_ = true;
+  // The idle timeout as a hint: clients that honour it (undici / Node fetch, curl) stop reusing
+  // the connection before the server closes it, instead of racing a request into the close.
+  if (keep && header.find(bhttp::field::keep_alive) == header.end())
+    header.set(bhttp::field::keep_alive,
+               "timeout=" + std::to_string(std::max(1, context_->options.http.idle_timeout_ms / 1000)));
   return header;
 }
 
@@ -420,8 +439,38 @@ void Session::finish_exchange(int status, std::uint64_t body_bytes) {
     std::filesystem::remove(*request_.body.file, ignored);  // not taken by a handler
     request_.body.file.reset();
   }
-  if (close_after_response_ || context_->draining) return close();
+  if (close_after_response_ || context_->draining) return body_pending_ ? linger_then_close() : close();
   read_header();
+}
+
+void Session::drop_spool() {
+  if (!spool_parser_) return;
+  auto& body = spool_parser_->get().body();
+  body.file = FileHandle();  // a full disk gets its space back now, not when the linger ends
+  if (!body.path.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(body.path, ignored);
+    body.path.clear();
+  }
+}
+
+void Session::linger_then_close() {
+  if (closed_) return;
+  drop_spool();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);  // the client reads the answer, then EOF
+  if (ec) return close();
+  if (!discard_buffer_) discard_buffer_ = std::make_unique<std::array<char, 16384>>();
+  stream_.expires_after(ms(std::min(kLingerMs, context_->options.http.read_timeout_ms)));
+  discard_some();
+}
+
+void Session::discard_some() {
+  stream_.async_read_some(net::buffer(*discard_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->close();  // the client finished or left, or the linger ended
+                            self->discard_some();
+                          });
 }
 
 void Session::close() {

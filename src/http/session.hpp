@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -59,6 +60,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void stream_next();
   void on_stream_chunk(ByteStream::Chunk chunk);
   void finish_exchange(int status, std::uint64_t body_bytes);
+  void drop_spool();
+  void linger_then_close();
+  void discard_some();
   void close();
 
   boost::beast::http::response_header<> make_header(Response& response);
@@ -76,6 +80,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_ = true;
   bool close_after_response_ = false;
   bool closed_ = false;
+  bool body_pending_ = false;  // answered before the request body was read to its end
+  std::unique_ptr<std::array<char, 16384>> discard_buffer_;
   Clock::time_point started_;
 
   // Response in flight.

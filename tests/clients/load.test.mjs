@@ -1,0 +1,224 @@
+// Load and per-connection limits (issue 7.5): 1,000 idle connections and slow-header clients do
+// not slow /-/health down (latency measured); the server raises its own open-file soft limit;
+// http.idle_timeout_ms, read_timeout_ms, max_header_bytes and max_connections act as configured;
+// a burst of segment requests beyond transcode.queue_limit gets 503 SlowDown with Retry-After.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { descriptors, healthLatency, openFileLimit, openIdle, pacedPut, percentile, sleep, slowHeaders, startWithConfig,
+  waitFor, writePaced } from './lib/faults.mjs';
+import { fetchBuffer, postPlaylist, signedPlaylistUrl } from './lib/live.mjs';
+import { ffmpeg, lavfiVideo, mapLimit, parsePlaylist, tempDir } from './lib/media.mjs';
+import { client, fetchText, xmlField } from './lib/oss.mjs';
+import { binaryPath, startServer } from './lib/server.mjs';
+
+const IDLE = Number(process.env.OSSLIVE_LOAD_IDLE ?? 1000);
+const SLOW = Number(process.env.OSSLIVE_LOAD_SLOW ?? 50);
+const PROBES = Number(process.env.OSSLIVE_LOAD_PROBES ?? 200);
+// /-/health under that load: the slowest of PROBES requests on fresh connections.
+const MAX_HEALTH_MS = 500;
+const MAX_HEALTH_P50_MS = 50;
+
+const started = Date.now();
+const report = [];
+after(() => {
+  for (const line of report) console.log(`# ${line}`);
+  console.log(`# load.test.mjs ran ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+const stats = (ms) => `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms`;
+
+describe('1,000 idle connections and slow-header clients', () => {
+  let server;
+  let wrapperDir;
+  before(async () => {
+    // Started with a soft open-file limit of 1024, as a login shell would give it: 1,000
+    // connections only fit if the server raises its own soft limit to the hard one.
+    wrapperDir = mkdtempSync(path.join(tmpdir(), 'osslive-wrap-'));
+    const wrapper = path.join(wrapperDir, 'osslive');
+    writeFileSync(wrapper, `#!/bin/sh\nexec prlimit --nofile=1024: -- '${binaryPath()}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const real = process.env.OSSLIVE_BIN;
+    process.env.OSSLIVE_BIN = wrapper;
+    try {
+      server = await startServer();
+    } finally {
+      process.env.OSSLIVE_BIN = real;
+    }
+  });
+  after(async () => {
+    await server?.stop();
+    rmSync(wrapperDir, { recursive: true, force: true });
+  });
+
+  test('the server raised its open-file soft limit to the hard limit', () => {
+    const { soft, hard } = openFileLimit(server.child.pid);
+    assert.ok(hard > IDLE + 100, `hard limit ${hard} leaves room for ${IDLE} connections`);
+    assert.equal(soft, hard, `soft ${soft}, hard ${hard}`);
+  });
+
+  test(`/-/health stays fast with ${IDLE} idle and ${SLOW} slow-header connections`, async () => {
+    const quiet = [];
+    for (let i = 0; i < 50; i++) quiet.push(await healthLatency(server.port));
+    const idle = await openIdle(server.port, IDLE);
+    const slow = Array.from({ length: SLOW }, () => slowHeaders(server.port, { everyMs: 100 }));
+    try {
+      await waitFor(() => descriptors(server.child.pid).sockets >= IDLE + SLOW, { what: 'the server to accept them all' });
+      const loaded = [];
+      for (let i = 0; i < PROBES; i++) loaded.push(await healthLatency(server.port));
+      const parallel = await Promise.all(Array.from({ length: 20 }, () => healthLatency(server.port)));
+      report.push(`health, quiet server: ${stats(quiet)} (50 requests)`);
+      report.push(`health with ${IDLE} idle + ${SLOW} slowloris connections: ${stats(loaded)} (${PROBES} sequential), ` +
+        `20 parallel max ${Math.max(...parallel).toFixed(1)} ms; server sockets ${descriptors(server.child.pid).sockets}`);
+      assert.ok(percentile(loaded, 50) < MAX_HEALTH_P50_MS, stats(loaded));
+      assert.ok(Math.max(...loaded, ...parallel) < MAX_HEALTH_MS, stats([...loaded, ...parallel]));
+      // Default idle_timeout_ms is 60 s: nothing was dropped meanwhile.
+      assert.equal(idle.filter((s) => s.closedAt).length, 0, 'idle connections still open');
+      assert.equal(slow.filter((s) => s.closedAt).length, 0, 'slow connections still open');
+    } finally {
+      for (const s of idle) s.destroy();
+      for (const s of slow) s.stop();
+    }
+    // All of them gone from the server too.
+    await waitFor(() => descriptors(server.child.pid).sockets <= 3, { what: 'the server to close them', timeoutMs: 10000 });
+  });
+});
+
+describe('per-connection limits from the config file', () => {
+  let server;
+  before(async () => {
+    server = await startWithConfig({ http: { idle_timeout_ms: 600, read_timeout_ms: 500, max_header_bytes: 4096,
+      max_connections: 40 } });
+    await client(server, { bucket: 'limits' }).putBucket('limits');
+  });
+  after(() => server?.stop());
+
+  test('idle_timeout_ms 600 closes idle connections, and bounds slow headers', async () => {
+    const t0 = Date.now();
+    const idle = await openIdle(server.port, 10);
+    const slow = slowHeaders(server.port, { everyMs: 50 });  // keeps sending, never finishes
+    await waitFor(() => idle.every((s) => s.closedAt) && slow.closedAt, { what: 'the server to close them', timeoutMs: 5000 });
+    const closedIn = idle.map((s) => s.closedAt - t0);
+    const slowIn = slow.closedAt - slow.openedAt;
+    report.push(`idle_timeout_ms 600: idle connections closed after ${Math.min(...closedIn)}..${Math.max(...closedIn)} ms, ` +
+      `a slow-header client (1 byte / 50 ms) after ${slowIn} ms`);
+    assert.ok(Math.min(...closedIn) >= 500, `closed too early: ${closedIn}`);
+    assert.ok(Math.max(...closedIn) < 2000, `closed too late: ${closedIn}`);
+    assert.ok(slowIn >= 500 && slowIn < 2000, `slow headers closed after ${slowIn} ms`);
+    // A keep-alive connection after its response is held the same time, then closed.
+    const s = net.connect({ host: '127.0.0.1', port: server.port });
+    let text = '';
+    let closedAt = 0;
+    s.on('data', (d) => { text += d; });
+    s.on('close', () => { closedAt = Date.now(); });
+    s.write('GET /-/health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const sent = Date.now();
+    await waitFor(() => closedAt, { what: 'the keep-alive connection to close', timeoutMs: 5000 });
+    assert.match(text, /^HTTP\/1\.1 200/);
+    assert.ok(closedAt - sent >= 500, `keep-alive closed after ${closedAt - sent} ms`);
+  });
+
+  test('read_timeout_ms 500 drops a body that stalls, and its spool file', async () => {
+    const up = pacedPut(server, { bucket: 'limits', key: 'stall.bin', length: 8 << 20 });
+    await writePaced(up.req, Buffer.alloc(2 << 20));
+    const t0 = Date.now();
+    const r = await up.done;  // never ended: the server must give up
+    const waited = Date.now() - t0;
+    assert.ok(r.error || r.status >= 400, `the stalled upload ended: ${r.status}`);
+    assert.ok(waited >= 400 && waited < 3000, `after ${waited} ms`);
+    assert.deepEqual((await import('node:fs')).readdirSync(path.join(server.dataDir, '.osslive', 'tmp')), []);
+    report.push(`read_timeout_ms 500: a body stalled after 2 of 8 MiB was dropped after ${waited} ms, spool removed`);
+  });
+
+  test('max_header_bytes 4096: larger headers get 400 InvalidRequest', async () => {
+    const r = await fetchText(`${server.endpoint}/-/health`, { headers: { 'x-big': 'a'.repeat(8000) } });
+    assert.equal(r.status, 400);
+    assert.equal(xmlField(r.text, 'Code'), 'InvalidRequest');
+    assert.match(xmlField(r.text, 'Message'), /exceed the limit of 4096 bytes/);
+    assert.equal((await fetchText(`${server.endpoint}/-/health`, { headers: { 'x-ok': 'a'.repeat(2000) } })).status, 200);
+  });
+
+  test('max_connections 40: the 41st connection is closed at once', async () => {
+    const held = await openIdle(server.port, 40);
+    await waitFor(() => descriptors(server.child.pid).sockets >= 41, { what: '40 sessions' });
+    const [extra] = await openIdle(server.port, 1);
+    await waitFor(() => extra.closedAt, { what: 'the extra connection to be refused', timeoutMs: 2000 });
+    for (const s of held) s.destroy();
+    await sleep(100);
+    assert.equal((await fetchText(`${server.endpoint}/-/health`)).status, 200, 'room again once they left');
+  });
+});
+
+describe('a burst of segment requests beyond the queue', () => {
+  let server;
+  let work;
+  let oss;
+  before(async () => {
+    work = tempDir('osslive-burst-');
+    server = await startWithConfig({ transcode: { workers: 1, queue_limit: 2, retry_after_s: 3 } });
+    oss = client(server, { bucket: 'burst' });
+    await oss.putBucket('burst');
+    const src = work.file('src.mp4');
+    await ffmpeg([...lavfiVideo({ size: '320x240', duration: 20 }), '-c:v', 'libx264', '-preset', 'ultrafast', '-t', '20', src]);
+    await oss.put('src.mp4', src);
+  });
+  after(async () => {
+    await server?.stop();
+    work?.remove();
+  });
+
+  test('workers 1, queue_limit 2: 8 new segments at once: 3 are made, 5 get 503 SlowDown with Retry-After', async () => {
+    // Eight playlists of one source (crf differs, so each has its own token and segments).
+    const urls = [];
+    for (let crf = 20; crf < 28; crf++) {
+      await postPlaylist(oss, 'src.mp4', `p${crf}/P.m3u8`, `st_10000,initd_0,crf_${crf}`);
+      const url = await signedPlaylistUrl(oss, `p${crf}/P.m3u8`);
+      const list = await fetchBuffer(url);
+      urls.push(new URL(parsePlaylist(list.body.toString()).segments[0].uri, url).href);
+    }
+    let maxDepth = 0;
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const m = (await fetchText(`${server.endpoint}/-/metrics`)).text;
+        maxDepth = Math.max(maxDepth, Number(m.match(/^osslive_transcode_queue_depth (\S+)/m)?.[1] ?? 0));
+        await sleep(20);
+      }
+    })();
+    const answers = await Promise.all(urls.map((u) => fetchBuffer(u)));
+    polling = false;
+    await poll;
+    const statuses = answers.map((r) => r.status);
+    const refused = answers.filter((r) => r.status === 503);
+    report.push(`burst of 8 new segments, workers 1, queue_limit 2: ${statuses.join(' ')}; queue depth peaked at ${maxDepth}`);
+    // One running and two queued; two when a third request arrived before the worker took the first.
+    const made = statuses.filter((s) => s === 200).length;
+    assert.ok(made === 3 || made === 2, statuses.join(' '));
+    assert.equal(refused.length, 8 - made, statuses.join(' '));
+    for (const r of refused) {
+      assert.equal(xmlField(r.body.toString(), 'Code'), 'SlowDown');
+      assert.equal(r.headers.get('retry-after'), '3');
+    }
+    // Bounded: player queue (2) plus background (prefetch_limit 64), never more.
+    assert.ok(maxDepth <= 2 + 64, `queue depth ${maxDepth}`);
+    const metrics = (await fetchText(`${server.endpoint}/-/metrics`)).text;
+    assert.match(metrics, new RegExp(`^osslive_transcode_rejected_total ${refused.length}$`, 'm'));
+
+    // Clients that honour Retry-After get their segments.
+    const retried = await mapLimit(answers.map((r, i) => [r, i]).filter(([r]) => r.status === 503), 5, async ([r, i]) => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        await sleep(Number(r.headers.get('retry-after')) * 1000);
+        const again = await fetchBuffer(urls[i]);
+        if (again.status === 200) return attempt + 1;
+        assert.equal(again.status, 503);
+      }
+      throw new Error(`segment ${urls[i]} never made`);
+    });
+    report.push(`the ${refused.length} refused segments were made after ${retried.join(', ')} retries honouring Retry-After`);
+    assert.equal(server.child.exitCode, null);
+  });
+});
