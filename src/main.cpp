@@ -1,5 +1,7 @@
 // The only place that wires concrete classes together.
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -48,6 +50,30 @@ rlim_t raise_open_file_limit() {
   return limit.rlim_cur;
 }
 
+// The request line as logged: signatures and security tokens of presigned URLs are credentials
+// for as long as the URL lives, so their values stay out of the log.
+std::string loggable_target(std::string_view target) {
+  std::string out(target);
+  const std::size_t query = out.find('?');
+  if (query == std::string::npos) return out;
+  std::size_t at = query + 1;
+  while (at < out.size()) {
+    std::size_t end = out.find('&', at);
+    if (end == std::string::npos) end = out.size();
+    const std::size_t eq = out.find('=', at);
+    if (eq != std::string::npos && eq < end) {
+      const std::string name = to_lower(out.substr(at, eq - at));
+      if (name == "signature" || name == "x-oss-signature" || name == "security-token" ||
+          name == "x-oss-security-token") {
+        out.replace(eq + 1, end - eq - 1, "REDACTED");
+        end = eq + 1 + 8;
+      }
+    }
+    at = end + 1;
+  }
+  return out;
+}
+
 // With no key configured, a dev key is made once and kept in the data folder, so restarts
 // keep working with the same SDK settings.
 Result<Credential> dev_credential(const std::filesystem::path& data_dir) {
@@ -64,13 +90,15 @@ Result<Credential> dev_credential(const std::filesystem::path& data_dir) {
   Credential credential{"LTAI" + to_upper(hex_lower(random_bytes(10))), base64url_encode(random_bytes(21))};
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  std::ofstream out(path);
-  out << nlohmann::json{{"access_key_id", credential.access_key_id},
-                        {"access_key_secret", credential.access_key_secret}}
-             .dump(2)
-      << "\n";
-  if (!out) return Error(Errc::InternalError, "cannot write " + path.string());
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  // Created owner-only: the secret is never readable by others, not even for a moment.
+  const std::string text = nlohmann::json{{"access_key_id", credential.access_key_id},
+                                          {"access_key_secret", credential.access_key_secret}}
+                               .dump(2) +
+                           "\n";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error(Errc::InternalError, "cannot create " + path.string() + ": " + std::strerror(errno));
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  if (::close(fd) != 0 || !written) return Error(Errc::InternalError, "cannot write " + path.string());
   return credential;
 }
 
@@ -183,7 +211,7 @@ int run(const Config& config) {
                                     std::chrono::microseconds took) {
     metrics.count_request(request.operation, status, bytes);
     spdlog::info("{} {} {} {} {} {} {}B {:.1f}ms", request.request_id, request.remote, request.operation,
-                 request.method, request.target, status, bytes, static_cast<double>(took.count()) / 1000.0);
+                 request.method, loggable_target(request.target), status, bytes, static_cast<double>(took.count()) / 1000.0);
   };
   http::Server server(http::ServerOptions{config.http, store.temp_dir()}, std::move(handlers), request_ids);
   auto port = server.start();

@@ -2,6 +2,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <list>
 #include <mutex>
@@ -72,6 +73,7 @@ class Server::Impl {
     net::post(acceptor_.get_executor(), [this] {
       boost::system::error_code ignored;
       acceptor_.close(ignored);
+      accept_backoff_.cancel();
     });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(context_->options.http.drain_timeout_ms);
     // Busy sessions finish their response and close; idle ones close at once. Repeat, since a
@@ -113,6 +115,16 @@ class Server::Impl {
           remember(session);
           session->run();
         }
+      } else if (ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+                 ec == net::error::no_buffer_space || ec == net::error::no_memory) {
+        // Out of descriptors or memory: accepting again at once would spin on the same error.
+        // Pause, so the connections being served can finish and give descriptors back.
+        spdlog::warn("accept: {}; pausing new connections for {} ms", ec.message(), kAcceptBackoffMs);
+        accept_backoff_.expires_after(std::chrono::milliseconds(kAcceptBackoffMs));
+        accept_backoff_.async_wait([this](boost::system::error_code wait) {
+          if (!wait && acceptor_.is_open()) accept();
+        });
+        return;
       }
       accept();
     });
@@ -143,6 +155,8 @@ class Server::Impl {
   net::thread_pool handler_pool_;
   int io_threads_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_backoff_{ioc_};
+  static constexpr int kAcceptBackoffMs = 100;
   std::shared_ptr<SessionContext> context_;
   std::vector<std::thread> threads_;
   std::mutex sessions_mutex_;

@@ -234,6 +234,11 @@ bhttp::response_header<> Session::make_header(Response& response) {
   header.version(11);
   header.result(static_cast<unsigned>(response.status));
   for (const auto& [name, value] : response.headers.fields()) {
+    // Handlers refuse such values; this is the last guard against a header that ends early.
+    if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n:") != std::string::npos) {
+      spdlog::error("{} dropped response header {} with a line break", request_.request_id, name);
+      continue;
+    }
     auto field = bhttp::string_to_field(name);
     if (field != bhttp::field::unknown) header.insert(field, value);
     else header.insert(name, value);

@@ -20,6 +20,15 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kResponse
 
 HandlerResult serve_object(const store::BucketStore& store, Request& request, std::string_view bucket,
                            std::string_view key, bool with_body) {
+  // The overrides become response headers: a CR or LF would let the URL add headers of its own
+  // (or split the response), so control characters are refused.
+  for (const auto& [param, header] : kResponseOverrides) {
+    auto value = request.query.get(param);
+    if (value && std::any_of(value->begin(), value->end(), [](char c) {
+          return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+        }))
+      return invalid_argument(param, "must not contain control characters", "(refused)");
+  }
   OSSLIVE_ASSIGN(store::OpenObject object, store.open_object(bucket, key));
   switch (evaluate_preconditions(request.headers, object.info.etag, object.info.last_modified)) {
     case Precondition::Failed: return Error(Errc::PreconditionFailed);

@@ -104,6 +104,21 @@ TEST_F(ServiceTest, PutThenGetWithRangeAndOverrides) {
   EXPECT_EQ(header(get, "last-modified"), http_date(kNow));
 }
 
+// response-* values become headers: a CR/LF in one would let a URL add headers (Set-Cookie) or
+// split the response, so it is refused with the parameter named.
+TEST_F(ServiceTest, ResponseOverridesWithLineBreaksAreRefused) {
+  ASSERT_EQ(send(make("PUT", "/media/page.txt", "hello")).status, 200);
+  for (std::string_view value : {"text/html%0D%0ASet-Cookie:%20a=b", "x%0Ay", "x%00y"}) {
+    auto get = send(make("GET", "/media/page.txt?response-content-type=" + std::string(value)));
+    EXPECT_EQ(get.status, 400) << value;
+    EXPECT_NE(body_of(get).find("<ArgumentName>response-content-type</ArgumentName>"), std::string::npos) << body_of(get);
+    EXPECT_EQ(header(get, "set-cookie"), "");
+  }
+  auto fine = send(make("GET", "/media/page.txt?response-content-disposition=attachment%3B%20filename%3D%22a%09b.txt%22"));
+  EXPECT_EQ(fine.status, 200);
+  EXPECT_EQ(header(fine, "content-disposition"), "attachment; filename=\"a\tb.txt\"");
+}
+
 TEST_F(ServiceTest, ErrorsAreOssXmlWithCodeRequestIdAndEc) {
   auto missing = send(make("GET", "/media/nope.txt"));
   EXPECT_EQ(missing.status, 404);
