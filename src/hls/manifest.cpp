@@ -178,6 +178,7 @@ std::string manifest_to_json(const Manifest& m) {
               {"initd_ms", p.initd_ms},   {"ta", p.ta}};
   if (p.video) params["video"] = video_json(*p.video);
   if (p.audio) params["audio"] = audio_json(*p.audio);
+  if (p.cut_frame_rate) params["cut_fps"] = pair_json(p.cut_frame_rate->num, p.cut_frame_rate->den);
   Json json{{"v", m.version},
             {"source", {{"bucket", m.source.bucket}, {"key", m.source.key}, {"etag", m.source.etag}, {"size", m.source.size}}},
             {"token", m.token},
@@ -233,6 +234,12 @@ Result<Manifest> manifest_from_json(std::string_view text) {
   }
   if (auto it = params->find("audio"); it != params->end()) {
     OSSLIVE_ASSIGN(p.audio, read_audio(*it));
+  }
+  if (params->contains("cut_fps")) {
+    media::Rational rate;
+    par.pair("cut_fps", rate.num, rate.den);
+    if (!par.ok()) return not_ours("manifest field params.cut_fps is malformed");
+    p.cut_frame_rate = rate;
   }
   if (Status valid = validate(p); !valid.ok()) return not_ours("manifest " + valid.error().message());
   return m;

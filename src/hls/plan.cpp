@@ -79,6 +79,17 @@ Result<SegmentPlan> make_plan(const ResolvedParams& p) {
       for (std::int64_t frame : video_first) audio_first.push_back(audio_at(frame));
     }
     plan.duration = seconds(static_cast<Int128>(plan.total_video_frames) * fd, fn);
+  } else if (p.cut_frame_rate) {
+    // The video renditions' cut points, then the AAC frames starting from each, as muxed audio does.
+    const Int128 fn = p.cut_frame_rate->num, fd = p.cut_frame_rate->den;
+    fold_short_tail(bounds, p.duration_us, fn, fd);
+    const auto pictures = static_cast<std::int64_t>(ceil_div(static_cast<Int128>(p.duration_us) * fn, fd * 1'000'000));
+    auto audio_at = [&](std::int64_t frame) {
+      return static_cast<std::int64_t>(ceil_div(static_cast<Int128>(frame) * fd * rate, fn * aac));
+    };
+    plan.total_audio_frames = audio_at(pictures);
+    for (std::int64_t frame : first_units(bounds, fn, fd * 1000, pictures)) audio_first.push_back(audio_at(frame));
+    plan.duration = seconds(static_cast<Int128>(plan.total_audio_frames) * aac, rate);
   } else {
     fold_short_tail(bounds, p.duration_us, rate, aac);
     plan.total_audio_frames = static_cast<std::int64_t>(ceil_div(static_cast<Int128>(p.duration_us) * rate, aac * 1'000'000));

@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::string_view kPlaylistSuffix = ".m3u8";
 constexpr std::string_view kSegmentSuffix = ".ts";
+constexpr std::string_view kSubtitleSuffix = ".vtt";
 constexpr std::size_t kMaxIndexDigits = 18;
 
 struct SplitKey {
@@ -53,14 +54,25 @@ std::string segment_key(std::string_view playlist_key, std::string_view token, s
   return std::string(split_playlist_key(playlist_key).folder) + segment_name(playlist_key, token, n);
 }
 
+std::string subtitle_segment_name(std::string_view playlist_key, std::string_view token, std::int64_t n) {
+  SplitKey split = split_playlist_key(playlist_key);
+  return std::string(split.stem) + "-" + std::string(token) + "-" + std::to_string(n) + std::string(kSubtitleSuffix);
+}
+
+std::string subtitle_segment_key(std::string_view playlist_key, std::string_view token, std::int64_t n) {
+  return std::string(split_playlist_key(playlist_key).folder) + subtitle_segment_name(playlist_key, token, n);
+}
+
 std::optional<SegmentName> parse_segment_name(std::string_view ts_key) {
   std::size_t slash = ts_key.rfind('/');
   std::string_view folder = slash == std::string_view::npos ? std::string_view() : ts_key.substr(0, slash + 1);
   std::string_view base = ts_key.substr(folder.size());
-  if (base.size() <= kSegmentSuffix.size() || base.substr(base.size() - kSegmentSuffix.size()) != kSegmentSuffix) {
-    return std::nullopt;
-  }
-  base.remove_suffix(kSegmentSuffix.size());
+  auto ends_with = [&](std::string_view suffix) {
+    return base.size() > suffix.size() && base.substr(base.size() - suffix.size()) == suffix;
+  };
+  const bool subtitle = ends_with(kSubtitleSuffix);
+  if (!subtitle && !ends_with(kSegmentSuffix)) return std::nullopt;
+  base.remove_suffix(subtitle ? kSubtitleSuffix.size() : kSegmentSuffix.size());
 
   std::size_t dash = base.rfind('-');
   if (dash == std::string_view::npos) return std::nullopt;
@@ -76,7 +88,8 @@ std::optional<SegmentName> parse_segment_name(std::string_view ts_key) {
   std::string_view token = base.substr(base.size() - 32);
   if (!is_token(token)) return std::nullopt;
   std::string_view stem = base.substr(0, base.size() - 33);
-  return SegmentName{std::string(folder) + std::string(stem) + std::string(kPlaylistSuffix), std::string(token), index};
+  return SegmentName{std::string(folder) + std::string(stem) + std::string(kPlaylistSuffix), std::string(token), index,
+                     subtitle};
 }
 
 std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, std::string_view playlist_key) {

@@ -190,7 +190,7 @@ Result<ResolvedParams> resolve(const process::HlsM3u8& request, const media::Sou
     out.ta = *request.ta;
   } else {
     // About two minutes of segments ahead of the playhead.
-    out.ta = static_cast<int>(std::clamp<std::int64_t>((120'000 + out.st_ms - 1) / out.st_ms, 10, 30));
+    out.ta = default_transcode_ahead(out.st_ms);
   }
 
   if (source.video) {
@@ -205,6 +205,10 @@ Result<ResolvedParams> resolve(const process::HlsM3u8& request, const media::Sou
   }
   OSSLIVE_TRY(validate(out));
   return out;
+}
+
+int default_transcode_ahead(std::int64_t st_ms) {
+  return static_cast<int>(std::clamp<std::int64_t>((120'000 + st_ms - 1) / std::max<std::int64_t>(st_ms, 1), 10, 30));
 }
 
 }  // namespace osslive::hls

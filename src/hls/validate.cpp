@@ -81,6 +81,13 @@ Status validate(const ResolvedParams& p) {
   if (!p.video && !p.audio) return bad("no video and no audio");
   if (p.video) OSSLIVE_TRY(validate_video(*p.video));
   if (p.audio) OSSLIVE_TRY(validate_audio(*p.audio));
+  if (p.cut_frame_rate) {
+    const media::Rational& f = *p.cut_frame_rate;
+    if (p.video || !f.positive() || f.den > 1'000'000 ||
+        static_cast<exact::Int128>(f.num) > static_cast<exact::Int128>(kMaxFrameRate) * f.den) {
+      return bad("cut frame rate");
+    }
+  }
   return {};
 }
 

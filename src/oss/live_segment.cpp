@@ -64,6 +64,7 @@ Result<Response> LiveTranscoding::serve_segment(RequestContext& context, const s
   const std::string& key = context.address.key;
 
   auto name = hls::parse_segment_name(key);
+  if (name && name->subtitle) return serve_subtitle_segment(context, from, *name);
   std::shared_ptr<const Playlist> playlist;
   // Prefetch follows every request, hits included: a player going through stored segments
   // still needs the ones after them.

@@ -2,6 +2,7 @@
 // line signed like the playlist request itself, so a player can fetch them unchanged.
 #include "handlers.hpp"
 #include "osslive/core/strings.hpp"
+#include "osslive/hls/master.hpp"
 #include "osslive/hls/playlist.hpp"
 #include "osslive/oss/live_transcoding.hpp"
 
@@ -37,12 +38,18 @@ Result<Response> LiveTranscoding::sign_playlist(RequestContext& context, bool li
     if (!found) return Error(Errc::InvalidAccessKeyId);
     secret = *found;
   }
+  // A master playlist (GenerateVideoPlaylist): its media playlists are signed for hls/sign in
+  // turn, so each one signs its own segments when the player fetches it.
+  const bool master = hls::is_master_playlist(playlist.text);
   std::vector<QueryParam> extra;
-  if (live)
+  if (master)
+    extra.push_back({"x-oss-process", live ? "hls/sign,live_1" : "hls/sign", true});
+  else if (live)
     extra.push_back({"x-oss-process", "if_status_eq_404{hls/ts,from_" + base64url_encode(key) + "}", true});
+  const auto rewrite = master ? &hls::rewrite_master_uris : &hls::rewrite_segment_uris;
   std::string folder = folder_of(key);
   std::optional<Error> failure;
-  std::string signed_text = hls::rewrite_segment_uris(hls::strip_manifest(playlist.text), [&](std::string_view uri) {
+  std::string signed_text = rewrite(hls::strip_manifest(playlist.text), [&](std::string_view uri) {
     if (!is_relative(uri) || uri.find('?') != std::string_view::npos) return std::string(uri);
     auto name = percent_decode(uri);
     if (!name) return std::string(uri);

@@ -39,6 +39,15 @@ LiveTranscoding::LiveTranscoding(store::BucketStore& store, const auth::Credenti
 
 Response LiveTranscoding::post(RequestContext& context) {
   Request& request = context.request;
+  if (context.address.bucket.empty()) {  // POST /?GenerateVideoPlaylist, the only service-level process
+    request.operation = "GenerateVideoPlaylist";
+    auto generated = generate_video_playlist(context);
+    if (!generated.ok()) {
+      if (generated.error().http_status() >= 500) spdlog::error("{} {}", request.request_id, generated.error().to_string());
+      return error_response(request, generated.error());
+    }
+    return std::move(generated).value();
+  }
   std::string process_text(request.query.get("x-oss-process").value_or(""));
   if (process_text.empty()) {
     std::string body = request.body.data;
@@ -69,6 +78,9 @@ Response LiveTranscoding::get(RequestContext& context) {
   } else if (std::holds_alternative<process::PlaylistStatus>(*shape)) {
     request.operation = "HlsStatus";
     response = playlist_status(context);
+    if (!response.ok() && response.error().code() == Errc::InvalidArgument) {
+      if (auto subtitles = subtitle_status(context); subtitles.ok()) response = std::move(subtitles);
+    }
   } else {
     response = Error(Errc::MethodNotAllowed, "hls/m3u8 with sys/saveas is a POST request");
   }

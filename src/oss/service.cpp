@@ -36,6 +36,7 @@ HandlerResult process_get(HandlerEnv& env) {
 // The one route table: method + level + the sub-resource in the query. First match wins.
 constexpr std::array kRoutes{
     Route{"ListBuckets", "GET", Level::Service, "", list_buckets, false},
+    Route{"GenerateVideoPlaylist", "POST", Level::Service, "GenerateVideoPlaylist", process_post, false},
     Route{"GetBucketAcl", "GET", Level::Bucket, "acl", get_bucket_acl, false},
     Route{"PutBucketAcl", "PUT", Level::Bucket, "acl", put_bucket_acl, false},
     Route{"GetBucketInfo", "GET", Level::Bucket, "bucketInfo", get_bucket_info, false},

@@ -70,6 +70,10 @@ struct ResolvedParams {
   int ta = 12;
   std::optional<VideoParams> video;     // present iff the source has video
   std::optional<AudioParams> audio;     // present iff the source has audio and an is 0
+  // Audio-only renditions of a master playlist: cut where a video rendition at this frame rate
+  // cuts (the AAC frame at or after each segment's first picture), so every rendition of the
+  // master has the same segments. Absent: audio-only output cuts on its own AAC grid.
+  std::optional<media::Rational> cut_frame_rate;
 
   friend bool operator==(const ResolvedParams&, const ResolvedParams&) = default;
 };
@@ -78,6 +82,9 @@ inline constexpr int kMaxFrameRate = 240;
 inline constexpr std::int64_t kMaxDurationUs = 7ll * 24 * 3600 * 1'000'000;
 
 Result<ResolvedParams> resolve(const process::HlsM3u8& request, const media::SourceInfo& source);
+
+// ta when not given: about two minutes of segments ahead, within [10, 30].
+int default_transcode_ahead(std::int64_t st_ms);
 
 // Bounds every field so a manifest read back from a playlist (which anyone with write access
 // could have edited) cannot drive the planner or the transcoder outside sane values.

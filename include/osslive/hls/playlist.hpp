@@ -17,12 +17,17 @@ namespace osslive::hls {
 std::string segment_name(std::string_view playlist_key, std::string_view token, std::int64_t n);
 std::string segment_key(std::string_view playlist_key, std::string_view token, std::int64_t n);
 
+// WebVTT segments of a subtitle playlist (GenerateVideoPlaylist): "P-<token>-<n>.vtt".
+std::string subtitle_segment_name(std::string_view playlist_key, std::string_view token, std::int64_t n);
+std::string subtitle_segment_key(std::string_view playlist_key, std::string_view token, std::int64_t n);
+
 struct SegmentName {
   std::string playlist_key;  // "dir/P.m3u8", derived for the from-less hls/ts form
   std::string token;
   std::int64_t index = 0;
+  bool subtitle = false;     // a ".vtt" segment
 };
-// "dir/P-<32 hex>-<n>.ts" -> {"dir/P.m3u8", token, n}; nullopt for any other shape.
+// "dir/P-<32 hex>-<n>.ts" (or ".vtt") -> {"dir/P.m3u8", token, n}; nullopt for any other shape.
 std::optional<SegmentName> parse_segment_name(std::string_view ts_key);
 
 // The whole playlist object: #EXTM3U, the manifest line, the header tags, one EXTINF + name per

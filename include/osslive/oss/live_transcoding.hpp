@@ -12,6 +12,7 @@
 #include "osslive/core/config.hpp"
 #include "osslive/hls/manifest.hpp"
 #include "osslive/hls/plan.hpp"
+#include "osslive/hls/playlist.hpp"
 #include "osslive/jobs/scheduler.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/transcode/segment_transcoder.hpp"
@@ -50,6 +51,11 @@ class LiveTranscoding final : public ProcessApi {
   Result<Response> sign_playlist(RequestContext& context, bool live);
   Result<Response> serve_segment(RequestContext& context, const std::optional<std::string>& from);
   Result<Response> playlist_status(RequestContext& context);
+  // GenerateVideoPlaylist (osslive extension): master playlists over several renditions.
+  Result<Response> generate_video_playlist(RequestContext& context);
+  Result<Response> serve_subtitle_segment(RequestContext& context, const std::optional<std::string>& from,
+                                          const hls::SegmentName& name);
+  Result<Response> subtitle_status(RequestContext& context);
 
   Result<std::shared_ptr<const Playlist>> load_playlist(const std::string& bucket, const std::string& key);
   Result<std::shared_ptr<jobs::SegmentBuffer>> submit_segment(const std::shared_ptr<const Playlist>& playlist,
