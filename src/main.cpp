@@ -158,8 +158,8 @@ int run(const Config& config) {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (transcode.workers <= 0) transcode.workers = std::max(2, cores);
   if (transcode.threads_per_job <= 0) transcode.threads_per_job = cores;
-  jobs::Scheduler scheduler(jobs::SchedulerOptions{transcode.workers, 0, transcode.queue_limit,
-                                                   transcode.prefetch_limit, transcode.retry_after_s});
+  jobs::Scheduler scheduler(jobs::SchedulerOptions{transcode.workers, 0, transcode.queue_limit, transcode.prefetch_limit,
+                                                   transcode.retry_after_s, transcode.prefetch_yields_to_players});
   oss::LiveTranscoding live(store, credential_store, scheduler, transcode);
 
   Metrics metrics;

@@ -97,6 +97,7 @@ Status read_transcode(const json& j, TranscodeConfig& t) {
   OSSLIVE_TRY(r.get("queue_limit", t.queue_limit));
   OSSLIVE_TRY(r.get("prefetch_limit", t.prefetch_limit));
   OSSLIVE_TRY(r.get("retry_after_s", t.retry_after_s));
+  OSSLIVE_TRY(r.get("prefetch_yields_to_players", t.prefetch_yields_to_players));
   OSSLIVE_TRY(r.get("segment_timeout_ms", t.segment_timeout_ms));
   OSSLIVE_TRY(r.get("max_source_width", t.max_source_width));
   OSSLIVE_TRY(r.get("max_source_height", t.max_source_height));

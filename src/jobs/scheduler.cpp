@@ -99,8 +99,9 @@ std::size_t Scheduler::abandon(const std::string& group, const std::function<boo
 }
 
 bool Scheduler::runnable(const QueueKey& queued) const {
-  return !is_background(std::get<0>(queued)) ||
-         running_background_ < static_cast<std::size_t>(options_.background_workers);
+  if (!is_background(std::get<0>(queued))) return true;
+  if (options_.background_yields && running_player_ > 0) return false;
+  return running_background_ < static_cast<std::size_t>(options_.background_workers);
 }
 
 void Scheduler::work() {
@@ -123,6 +124,7 @@ void Scheduler::work() {
     entry.running = true;
     bool background = entry.priority != Priority::Player;
     if (background) ++running_background_;
+    else ++running_player_;
     ++stats_.started;
     ++stats_.running;
     JobFunction job = std::move(entry.job);
@@ -142,6 +144,7 @@ void Scheduler::work() {
     lock.lock();
     entries_.erase(key);  // after the job stored its result, so a new request finds the object
     if (background) --running_background_;
+    else --running_player_;
     --stats_.running;
     if (status.ok()) ++stats_.finished;
     else ++stats_.failed;

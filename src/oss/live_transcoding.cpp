@@ -3,6 +3,7 @@
 
 #include "handlers.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -130,11 +131,15 @@ void LiveTranscoding::prefetch_after(const std::shared_ptr<const Playlist>& play
   std::int64_t ahead = playlist->manifest.params.ta;
   std::int64_t last = std::min<std::int64_t>(index + ahead, static_cast<std::int64_t>(playlist->plan.segments.size()) - 1);
   std::string group = playlist->bucket + "/" + playlist->key;
-  // A seek far away: queued prefetch outside the new window helps nobody.
+  // A seek far away: queued prefetch outside the window of every recent viewer helps nobody.
+  // (Another viewer of the same playlist keeps the segments ahead of it.)
+  const std::vector<std::int64_t> viewers = playheads_.request(group, index, ahead, jobs::Playheads::Clock::now());
   std::string prefix = playlist->bucket + "/";
   scheduler_.abandon(group, [&](const std::string& job_key) {
     auto name = hls::parse_segment_name(job_key.substr(prefix.size()));
-    return name && name->index > index && name->index <= last;
+    return name && std::any_of(viewers.begin(), viewers.end(), [&](std::int64_t at) {
+             return name->index > at && name->index <= at + ahead;
+           });
   });
   for (std::int64_t i = index + 1; i <= last; ++i) {
     auto key = hls::segment_key(playlist->key, playlist->manifest.token, i);

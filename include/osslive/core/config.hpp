@@ -46,6 +46,7 @@ struct TranscodeConfig {
   std::size_t queue_limit = 64;  // queued player requests beyond this get 503 SlowDown
   std::size_t prefetch_limit = 64;
   int retry_after_s = 2;
+  bool prefetch_yields_to_players = true;  // background jobs wait while a player job runs
   int segment_timeout_ms = 120'000;        // one segment transcode may take this long
   int max_source_width = 8192;
   int max_source_height = 8192;

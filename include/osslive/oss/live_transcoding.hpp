@@ -13,6 +13,7 @@
 #include "osslive/hls/manifest.hpp"
 #include "osslive/hls/plan.hpp"
 #include "osslive/hls/playlist.hpp"
+#include "osslive/jobs/playheads.hpp"
 #include "osslive/jobs/scheduler.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/transcode/segment_transcoder.hpp"
@@ -69,6 +70,7 @@ class LiveTranscoding final : public ProcessApi {
   TranscodeConfig config_;
   transcode::TranscodeOptions transcode_options_;
   LiveStats stats_;
+  jobs::Playheads playheads_;
 
   std::mutex cache_mutex_;
   std::list<std::shared_ptr<const Playlist>> cache_;  // most recently used first, bounded

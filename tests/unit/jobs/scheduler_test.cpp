@@ -4,6 +4,7 @@
 
 #include <future>
 #include <latch>
+#include <thread>
 
 namespace osslive::jobs {
 namespace {
@@ -117,6 +118,42 @@ TEST(Scheduler, BackgroundWorkNeverTakesTheLastWorker) {
   background_gate.open();
   wait_done(*bg1);
   wait_done(*bg2);
+}
+
+// A cold segment a player waits for has the cores to itself: the prefetch it queues behind it
+// starts when it ends (or runs alongside when background_yields is off).
+TEST(Scheduler, PrefetchWaitsWhileAPlayerJobRuns) {
+  for (bool yields : {true, false}) {
+    Scheduler scheduler({.workers = 2, .background_workers = 1, .background_yields = yields});
+    Gate player_gate;
+    std::latch player_started(1);
+    std::atomic<bool> prefetch_ran{false};
+    auto player = scheduler.submit("seg-0", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+      player_started.count_down();
+      player_gate.opened.wait();
+      return {};
+    });
+    player_started.wait();
+    std::latch prefetch_done(1);
+    auto prefetch = scheduler.submit("seg-1", Priority::Prefetch, "p", [&](SegmentBuffer&) -> Status {
+      prefetch_ran = true;
+      prefetch_done.count_down();
+      return {};
+    });
+    ASSERT_TRUE(prefetch.ok() && *prefetch);
+    if (yields) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time in which it could have started
+      EXPECT_FALSE(prefetch_ran) << "prefetch started next to a running player job";
+      player_gate.open();
+      prefetch_done.wait();
+    } else {
+      prefetch_done.wait();  // ran while the player job still holds its gate
+      player_gate.open();
+    }
+    EXPECT_TRUE(prefetch_ran);
+    wait_done(*player);
+    wait_done(*prefetch);
+  }
 }
 
 TEST(Scheduler, OverloadDropsPrefetchAndRefusesPlayersWithSlowDown) {
