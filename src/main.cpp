@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -111,6 +112,9 @@ Response health(Request& request) {
 }
 
 int run(const Config& config) {
+  // A client that hangs up while a file is sent with sendfile(2) (no MSG_NOSIGNAL there) would
+  // otherwise end the whole process with SIGPIPE; the write fails with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   rlim_t open_files = raise_open_file_limit();
   // Logs go to stderr: stdout carries only the start-up lines scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("osslive"));

@@ -60,6 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void stream_next();
   void on_stream_chunk(ByteStream::Chunk chunk);
   void finish_exchange(int status, std::uint64_t body_bytes);
+  void set_cork(bool on);
   void drop_spool();
   void linger_then_close();
   void discard_some();

@@ -88,6 +88,42 @@ describe('1,000 idle connections and slow-header clients', () => {
   });
 });
 
+// sendfile(2) to a socket the client has closed raises SIGPIPE; the server must take it as an
+// error of that one response (it once ended the whole process).
+test('clients that hang up in the middle of large downloads do not take the server down', async () => {
+  const server = await startServer();
+  try {
+    const oss = client(server, { bucket: 'hangup' });
+    await oss.putBucket('hangup');
+    await oss.put('big.bin', Buffer.alloc(48 << 20, 7));
+    const url = oss.signatureUrl('big.bin', { expires: 600 });
+    const { hostname, port, pathname, search } = new URL(url);
+    const hangUps = async () => {
+      for (let i = 0; i < 50; ++i) {
+        await new Promise((resolve) => {
+          const socket = net.connect(Number(port), hostname, () => {
+            socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+          });
+          let got = 0;
+          socket.on('data', (chunk) => {
+            got += chunk.length;
+            if (got > 0) { socket.destroy(); resolve(); }  // a FIN, then RSTs for what still arrives
+          });
+          socket.on('error', () => resolve());  // a reset from either side ends this one; the server must live on
+          socket.on('close', () => resolve());
+        });
+      }
+    };
+    await Promise.all([hangUps(), hangUps(), hangUps(), hangUps()]);
+    await sleep(300);
+    assert.equal(server.child.exitCode, null, `the server exited (${server.child.exitCode} ${server.child.signalCode})`);
+    const whole = await oss.get('big.bin');
+    assert.equal(whole.content.length, 48 << 20);
+  } finally {
+    await server.stop();
+  }
+});
+
 describe('per-connection limits from the config file', () => {
   let server;
   before(async () => {
