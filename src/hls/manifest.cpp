@@ -148,27 +148,6 @@ Result<AudioParams> read_audio(const Json& json) {
   return a;
 }
 
-// nlohmann's parser is iterative, but a deeply nested value still costs memory and a recursive
-// destructor: refuse it before parsing.
-bool shallow(std::string_view json) {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxJsonDepth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string manifest_to_json(const Manifest& m) {
@@ -188,7 +167,7 @@ std::string manifest_to_json(const Manifest& m) {
 }
 
 Result<Manifest> manifest_from_json(std::string_view text) {
-  if (text.size() > kMaxManifestLine || !shallow(text)) return not_ours("manifest is too large or too deeply nested");
+  if (text.size() > kMaxManifestLine || !json_nesting_within(text, kMaxJsonDepth)) return not_ours("manifest is too large or too deeply nested");
   Json json = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) return not_ours("manifest is not valid JSON");
 
@@ -249,24 +228,31 @@ std::string manifest_line(const Manifest& manifest) {
   return std::string(kManifestPrefix) + base64url_encode(manifest_to_json(manifest));
 }
 
-Result<Manifest> parse_playlist_manifest(std::string_view text) {
+Result<std::string> read_manifest_payload(std::string_view text, std::size_t max_payload_bytes) {
+  auto why = [](const char* reason) { return Error(Errc::InvalidArgument, reason); };
   std::size_t line_start = 0;
   for (std::size_t line = 0; line < kLinesToSearch && line_start < text.size(); ++line) {
     std::size_t end = text.find('\n', line_start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view current = text.substr(line_start, end - line_start);
     if (!current.empty() && current.back() == '\r') current.remove_suffix(1);
-    if (line == 0 && current != "#EXTM3U") return not_ours("it does not start with #EXTM3U");
+    if (line == 0 && current != "#EXTM3U") return why("it does not start with #EXTM3U");
     if (current.substr(0, kManifestPrefix.size()) == kManifestPrefix) {
       std::string_view payload = current.substr(kManifestPrefix.size());
-      if (payload.size() > kMaxManifestLine * 4 / 3 + 4) return not_ours("manifest is too large");
+      if (payload.size() > max_payload_bytes) return why("manifest is too large");
       auto json = base64_decode(payload);
-      if (!json) return not_ours("manifest is not base64");
-      return manifest_from_json(*json);
+      if (!json) return why("manifest is not base64");
+      return std::move(*json);
     }
     line_start = end + 1;
   }
-  return not_ours("it has no #OSSLIVE-MANIFEST line");
+  return why("it has no #OSSLIVE-MANIFEST line");
+}
+
+Result<Manifest> parse_playlist_manifest(std::string_view text) {
+  auto json = read_manifest_payload(text, kMaxManifestLine * 4 / 3 + 4);
+  if (!json.ok()) return not_ours(json.error().message());
+  return manifest_from_json(*json);
 }
 
 }  // namespace osslive::hls

@@ -92,9 +92,10 @@ std::optional<SegmentName> parse_segment_name(std::string_view ts_key) {
                      subtitle};
 }
 
-std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, std::string_view playlist_key) {
+std::string render_media_playlist(std::string_view manifest_line, const SegmentPlan& plan,
+                                  const std::function<std::string(std::int64_t index)>& segment_name) {
   std::string text = "#EXTM3U\n";
-  text += manifest_line(manifest) + "\n";
+  text += std::string(manifest_line) + "\n";
   text += "#EXT-X-VERSION:3\n";
   text += "#EXT-X-TARGETDURATION:" + std::to_string(plan.target_duration) + "\n";
   text += "#EXT-X-MEDIA-SEQUENCE:0\n";
@@ -102,10 +103,15 @@ std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, s
   for (const Segment& segment : plan.segments) {
     text += "#EXTINF:" + format_extinf(segment.duration) + ",\n";
     // A URI line: names with spaces or non-ASCII characters are percent-encoded (RFC 3986).
-    text += uri_encode(segment_name(playlist_key, manifest.token, segment.index)) + "\n";
+    text += uri_encode(segment_name(segment.index)) + "\n";
   }
   text += "#EXT-X-ENDLIST\n";
   return text;
+}
+
+std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, std::string_view playlist_key) {
+  return render_media_playlist(manifest_line(manifest), plan,
+                               [&](std::int64_t index) { return segment_name(playlist_key, manifest.token, index); });
 }
 
 std::string strip_manifest(std::string_view playlist_text) {

@@ -60,7 +60,10 @@ std::string canonical_params(ResolvedParams params) {
 template <typename Track>
 Result<std::size_t> select(const std::vector<Track>& tracks, const StreamSelector& selector, const std::string& field,
                            const char* kind) {
-  if (tracks.empty()) return invalid_argument(field, std::string("needs a source with a ") + kind + " stream", "(none)");
+  if (tracks.empty()) {
+    const std::string article = kind[0] == 'a' ? "an " : "a ";
+    return invalid_argument(field, "needs a source with " + article + kind + " stream", "(none)");
+  }
   if (selector.index) {
     if (*selector.index >= static_cast<int>(tracks.size()))
       return invalid_argument(field + ".Stream", "must name one of the source's " + std::to_string(tracks.size()) + " " + kind +

@@ -13,7 +13,6 @@ using Json = nlohmann::json;
 
 constexpr std::string_view kKind = "webvtt";
 constexpr std::size_t kMaxLine = 96 * 1024;
-constexpr std::size_t kLinesToSearch = 4;
 
 Error not_ours(std::string_view why) {
   return Error(Errc::InvalidArgument, "playlist is not an osslive subtitle playlist (" + std::string(why) + ")");
@@ -84,38 +83,15 @@ std::string subtitle_manifest_line(const SubtitleManifest& m) {
 }
 
 Result<SubtitleManifest> parse_subtitle_manifest(std::string_view text) {
-  std::size_t line_start = 0;
-  for (std::size_t line = 0; line < kLinesToSearch && line_start < text.size(); ++line) {
-    std::size_t end = text.find('\n', line_start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view current = text.substr(line_start, end - line_start);
-    if (!current.empty() && current.back() == '\r') current.remove_suffix(1);
-    if (line == 0 && current != "#EXTM3U") return not_ours("it does not start with #EXTM3U");
-    if (current.substr(0, kManifestPrefix.size()) == kManifestPrefix) {
-      std::string_view payload = current.substr(kManifestPrefix.size());
-      if (payload.size() > kMaxLine) return not_ours("manifest is too large");
-      auto json = base64_decode(payload);
-      if (!json) return not_ours("manifest is not base64");
-      return from_json(*json);
-    }
-    line_start = end + 1;
-  }
-  return not_ours("it has no #OSSLIVE-MANIFEST line");
+  auto json = read_manifest_payload(text, kMaxLine);
+  if (!json.ok()) return not_ours(json.error().message());
+  return from_json(*json);
 }
 
 std::string render_subtitle_playlist(const SubtitleManifest& manifest, const SegmentPlan& plan, std::string_view playlist_key) {
-  std::string text = "#EXTM3U\n";
-  text += subtitle_manifest_line(manifest) + "\n";
-  text += "#EXT-X-VERSION:3\n";
-  text += "#EXT-X-TARGETDURATION:" + std::to_string(plan.target_duration) + "\n";
-  text += "#EXT-X-MEDIA-SEQUENCE:0\n";
-  text += "#EXT-X-PLAYLIST-TYPE:VOD\n";
-  for (const Segment& segment : plan.segments) {
-    text += "#EXTINF:" + format_extinf(segment.duration) + ",\n";
-    text += uri_encode(subtitle_segment_name(playlist_key, manifest.token, segment.index)) + "\n";
-  }
-  text += "#EXT-X-ENDLIST\n";
-  return text;
+  return render_media_playlist(subtitle_manifest_line(manifest), plan, [&](std::int64_t index) {
+    return subtitle_segment_name(playlist_key, manifest.token, index);
+  });
 }
 
 }  // namespace osslive::hls

@@ -28,25 +28,6 @@ std::string shown(const Json& value) {
   return text.size() > 64 ? text.substr(0, 64) + "..." : text;
 }
 
-bool shallow(std::string_view json) {
-  std::size_t depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : json) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxDepth) return false;
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      --depth;
-    }
-  }
-  return true;
-}
-
 // One JSON object: typed getters that name "<path>.<key>" in errors, and a check that every key
 // was read.
 class Fields {
@@ -89,7 +70,7 @@ class Fields {
     return std::optional<std::int64_t>(n);
   }
 
-  // Seconds as a JSON number (or numeric string) with at most millisecond precision, in ms.
+  // Seconds as a JSON number (a numeric string is refused) with at most millisecond precision, in ms.
   Result<std::optional<std::int64_t>> seconds_ms(std::string_view key, double lo, double hi) {
     const Json* v = get(key);
     if (!v) return std::optional<std::int64_t>();
@@ -374,7 +355,7 @@ Result<OssUri> parse_oss_uri(std::string_view text, std::string_view field) {
 
 Result<VideoPlaylistRequest> parse_video_playlist_request(std::string_view text) {
   if (text.size() > kMaxRequestBytes) return Error(Errc::InvalidArgument, "the request body is larger than 64 KiB");
-  if (!shallow(text)) return Error(Errc::InvalidArgument, "the request body is nested too deeply");
+  if (!json_nesting_within(text, kMaxDepth)) return Error(Errc::InvalidArgument, "the request body is nested too deeply");
   Json json = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) return Error(Errc::InvalidArgument, "the request body must be a JSON object");
   Fields f(json, "");

@@ -9,6 +9,10 @@
 namespace osslive {
 
 std::string to_lower(std::string_view s);
+
+// JSON text nested no deeper than max_depth arrays/objects (strings are skipped): checked before
+// parsing, since a deeply nested value costs memory and a recursive destructor.
+bool json_nesting_within(std::string_view json, std::size_t max_depth);
 std::string to_upper(std::string_view s);
 std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);

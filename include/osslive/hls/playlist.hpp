@@ -34,6 +34,11 @@ std::optional<SegmentName> parse_segment_name(std::string_view ts_key);
 // segment and #EXT-X-ENDLIST, each line ending in "\n".
 std::string render_playlist(const Manifest& manifest, const SegmentPlan& plan, std::string_view playlist_key);
 
+// The VOD media playlist text shared by TS and WebVTT playlists: header tags after `manifest_line`,
+// one EXTINF + percent-encoded segment_name(index) per segment, ENDLIST.
+std::string render_media_playlist(std::string_view manifest_line, const SegmentPlan& plan,
+                                  const std::function<std::string(std::int64_t index)>& segment_name);
+
 // The playlist without its manifest line (what hls/sign serves).
 std::string strip_manifest(std::string_view playlist_text);
 
