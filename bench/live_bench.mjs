@@ -413,6 +413,10 @@ async function viewers() {
   console.log(`\nserver counters during d: ${d('transcodes')} transcodes (${d('transcodeSeconds').toFixed(1)} s of work), ` +
     `${d('joined')} joined, ${d('hits')} hits, ${d('misses')} misses, ${d('dropped')} prefetch dropped, ` +
     `${d('rejected')} SlowDown, ${d('failed')} failed`);
+  // The server's peak resident memory over its whole life (VmHWM), which this run was all of.
+  const status = process.env.OSSLIVE_PID ? readFileSync(`/proc/${process.env.OSSLIVE_PID}/status`, 'utf8') : '';
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  if (hwm) console.log(`server peak RSS (VmHWM): ${(Number(hwm[1]) / 1024).toFixed(1)} MiB`);
 }
 
 const mode = process.argv[2];

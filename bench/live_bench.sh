@@ -175,7 +175,7 @@ if [[ $parts == *[ad]* ]]; then
   mkdir -p "$work/data2"
   bench_start "$work/data2"
   [[ -n $OSS_ENDPOINT ]] || { echo "osslive did not start" >&2; exit 1; }
-  node "$BENCH_ROOT/bench/live_bench.mjs" viewers
+  OSSLIVE_PID=$BENCH_PID node "$BENCH_ROOT/bench/live_bench.mjs" viewers
   bench_stop || true
 fi
 echo
