@@ -495,6 +495,9 @@ void Session::discard_some() {
 void Session::close() {
   if (closed_) return;
   closed_ = true;
+  // A body still being received goes now, before the client can see the connection end (not
+  // when the last handler lets go of the session).
+  drop_spool();
   beast::error_code ec;
   send_timer_.cancel();
   stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
