@@ -166,7 +166,11 @@ describe('per-connection limits from the config file', () => {
     const waited = Date.now() - t0;
     assert.ok(r.error || r.status >= 400, `the stalled upload ended: ${r.status}`);
     assert.ok(waited >= 400 && waited < 3000, `after ${waited} ms`);
-    assert.deepEqual((await import('node:fs')).readdirSync(path.join(server.dataDir, '.osslive', 'tmp')), []);
+    // The stream's timer closes the socket itself, so the client may see the close a moment before
+    // the session's handler removes the spool file: allow that moment, not more.
+    const tmp = path.join(server.dataDir, '.osslive', 'tmp');
+    const { readdirSync } = await import('node:fs');
+    await waitFor(() => readdirSync(tmp).length === 0, { timeoutMs: 2000, what: `the spool file to go (${readdirSync(tmp)})` });
     report.push(`read_timeout_ms 500: a body stalled after 2 of 8 MiB was dropped after ${waited} ms, spool removed`);
   });
 
