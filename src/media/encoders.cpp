@@ -95,6 +95,11 @@ Result<VideoEncoder> VideoEncoder::open(const VideoEncoderSettings& s) {
     set(options, "x265-params", params);
   } else {
     set(options, "sc_threshold", "0");
+    // With frame threads x264 runs its lookahead on a thread of its own; how far that thread has
+    // got when the MB-tree pass runs depends on timing, and a segment made under load came out
+    // different once in CI (mkv_5_1). On the calling thread the lookahead sees the same frames
+    // every time. B-frames are off for the same reason (video_track.cpp).
+    set(options, "x264-params", "sync-lookahead=0");
   }
   AVDictionary* raw = options.release();
   int rc = avcodec_open2(c, codec, &raw);
