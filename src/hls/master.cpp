@@ -4,6 +4,7 @@
 
 #include "exact.hpp"
 #include "osslive/core/strings.hpp"
+#include "text_lines.hpp"
 
 namespace osslive::hls {
 namespace {
@@ -35,17 +36,6 @@ std::string quoted(std::string_view value) {
     if (c != '"' && c != '\r' && c != '\n') out += c;
   }
   return out + "\"";
-}
-
-template <typename Visit>
-void for_each_line(std::string_view text, Visit&& visit) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    visit(text.substr(start, end - start), end < text.size());
-    start = end + 1;
-  }
 }
 
 // The tag line with each URI="..." value rewritten.

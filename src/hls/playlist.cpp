@@ -2,6 +2,7 @@
 
 #include "osslive/core/strings.hpp"
 #include "osslive/hls/token.hpp"
+#include "text_lines.hpp"
 
 namespace osslive::hls {
 namespace {
@@ -24,18 +25,6 @@ SplitKey split_playlist_key(std::string_view key) {
     base.remove_suffix(kPlaylistSuffix.size());
   }
   return {folder, base};
-}
-
-// Calls visit(line) for each line without its "\n" (a trailing "\r" stays in the line).
-template <typename Visit>
-void for_each_line(std::string_view text, Visit&& visit) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    visit(text.substr(start, end - start), end < text.size());
-    start = end + 1;
-  }
 }
 
 std::string_view without_cr(std::string_view line) {

@@ -1,6 +1,9 @@
 #pragma once
 // Handlers of the route table. Each takes the authorised request and returns the response;
 // failures come back as Error and are rendered once, in OssService.
+#include <nlohmann/json_fwd.hpp>
+
+#include "osslive/hls/manifest.hpp"
 #include "osslive/oss/service.hpp"
 
 namespace osslive::oss {
@@ -56,6 +59,11 @@ struct SmallObject {
 };
 Result<SmallObject> read_small_object(const store::BucketStore& store, std::string_view bucket, std::string_view key,
                                       std::uint64_t limit, std::string_view what);
+
+// hls/status (osslive extension) of a media or subtitle playlist: its identity and one entry per
+// segment, as JSON that nobody caches.
+Response playlist_status_response(const Request& request, const std::string& token, double duration_s,
+                                  const hls::SourceRef& source, nlohmann::json segments);
 
 // Shared pieces
 store::ObjectMeta meta_from_headers(const Headers& headers);

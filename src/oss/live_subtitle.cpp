@@ -124,16 +124,8 @@ Result<Response> LiveTranscoding::subtitle_status(RequestContext& context) {
     }
     segments.push_back(std::move(entry));
   }
-  nlohmann::json body{{"RequestId", context.request.request_id},
-                      {"Token", playlist.manifest.token},
-                      {"Duration", playlist.plan.duration.to_double()},
-                      {"Source", {{"Bucket", playlist.manifest.source.bucket}, {"Key", playlist.manifest.source.key}}},
-                      {"Segments", std::move(segments)}};
-  Response response;
-  response.headers.set("Content-Type", "application/json");
-  response.headers.set("Cache-Control", "no-cache");
-  response.body = body.dump();
-  return response;
+  return playlist_status_response(context.request, playlist.manifest.token, playlist.plan.duration.to_double(),
+                                  playlist.manifest.source, std::move(segments));
 }
 
 }  // namespace osslive::oss

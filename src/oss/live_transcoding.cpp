@@ -174,10 +174,16 @@ Result<Response> LiveTranscoding::playlist_status(RequestContext& context) {
     }
     segments.push_back(std::move(entry));
   }
-  nlohmann::json body{{"RequestId", context.request.request_id},
-                      {"Token", playlist->manifest.token},
-                      {"Duration", playlist->plan.duration.to_double()},
-                      {"Source", {{"Bucket", playlist->manifest.source.bucket}, {"Key", playlist->manifest.source.key}}},
+  return playlist_status_response(context.request, playlist->manifest.token, playlist->plan.duration.to_double(),
+                                  playlist->manifest.source, std::move(segments));
+}
+
+Response playlist_status_response(const Request& request, const std::string& token, double duration_s,
+                                  const hls::SourceRef& source, nlohmann::json segments) {
+  nlohmann::json body{{"RequestId", request.request_id},
+                      {"Token", token},
+                      {"Duration", duration_s},
+                      {"Source", {{"Bucket", source.bucket}, {"Key", source.key}}},
                       {"Segments", std::move(segments)}};
   Response response;
   response.headers.set("Content-Type", "application/json");
