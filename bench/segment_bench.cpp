@@ -1,7 +1,10 @@
 // Times one segment made by transcode_segment, the way hls/ts makes it: the playlist (probe,
-// resolve, plan) first, then the cold segment job alone.
+// resolve, plan) first, then the cold segment job alone, twice: the first job of a fresh process
+// (fresh_*), then the same job again, as a running server that has made segments before does it
+// (with the server's allocator setting, core/memory.hpp).
 //   segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads] [encoder_threads]
-// Prints: probe_s=<s> segment_s=<s> bytes=<n> start_s=<s> duration_s=<s> segments=<n>
+// Prints: probe_s=<s> segment_s=<s> first_byte_s=<s> fresh_segment_s=<s> fresh_first_byte_s=<s>
+//         bytes=<n> start_s=<s> duration_s=<s> segments=<n> index=<n>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +15,8 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include "osslive/core/config.hpp"
+#include "osslive/core/memory.hpp"
 #include "osslive/hls/plan.hpp"
 #include "osslive/media/probe.hpp"
 #include "osslive/transcode/segment_transcoder.hpp"
@@ -32,6 +37,7 @@ int fail(const std::string& what) {
 int main(int argc, char** argv) {
   if (argc < 4) return fail("usage: segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads] [encoder_threads]");
   av_log_set_level(AV_LOG_ERROR);
+  osslive::keep_freed_memory(static_cast<std::size_t>(osslive::TranscodeConfig{}.keep_freed_memory_mb) << 20);
   const std::string source = argv[1], out_path = argv[2];
   const std::int64_t index = std::atoll(argv[3]);
   osslive::process::HlsM3u8 request;
@@ -67,21 +73,35 @@ int main(int argc, char** argv) {
   if (index < 0) return fail("index must be >= 0");
   const std::int64_t at = std::min<std::int64_t>(index, static_cast<std::int64_t>(plan->segments.size()) - 1);
 
-  std::ofstream out(out_path, std::ios::binary);
-  std::uint64_t bytes = 0;
-  double first_byte_s = -1;
-  const auto start = Clock::now();
-  osslive::Status status = osslive::transcode::transcode_segment(manifest, *plan, at, open(), options, [&](std::string_view chunk) {
-    if (first_byte_s < 0) first_byte_s = seconds_since(start);
-    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    bytes += chunk.size();
-    return osslive::Status{};
-  });
-  const double segment_s = seconds_since(start);
-  if (!status.ok()) return fail(status.error().to_string());
+  struct Timing {
+    double total_s = 0;
+    double first_byte_s = -1;
+    std::uint64_t bytes = 0;
+  };
+  auto make_segment = [&]() -> osslive::Result<Timing> {
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    Timing t;
+    const auto start = Clock::now();
+    osslive::Status status = osslive::transcode::transcode_segment(manifest, *plan, at, open(), options, [&](std::string_view chunk) {
+      if (t.first_byte_s < 0) t.first_byte_s = seconds_since(start);
+      out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      t.bytes += chunk.size();
+      return osslive::Status{};
+    });
+    t.total_s = seconds_since(start);
+    if (!status.ok()) return std::move(status).error();
+    return t;
+  };
+  auto fresh = make_segment();
+  if (!fresh.ok()) return fail(fresh.error().to_string());
+  auto again = make_segment();
+  if (!again.ok()) return fail(again.error().to_string());
   const auto& segment = plan->segments[static_cast<std::size_t>(at)];
-  std::printf("probe_s=%.3f segment_s=%.3f first_byte_s=%.3f bytes=%llu start_s=%.6f duration_s=%.6f segments=%zu index=%lld\n", probe_s,
-              segment_s, first_byte_s, static_cast<unsigned long long>(bytes), segment.start.to_double(), segment.duration.to_double(),
-              plan->segments.size(), static_cast<long long>(at));
+  std::printf(
+      "probe_s=%.3f segment_s=%.3f first_byte_s=%.3f fresh_segment_s=%.3f fresh_first_byte_s=%.3f bytes=%llu start_s=%.6f "
+      "duration_s=%.6f segments=%zu index=%lld\n",
+      probe_s, again->total_s, again->first_byte_s, fresh->total_s, fresh->first_byte_s,
+      static_cast<unsigned long long>(again->bytes), segment.start.to_double(), segment.duration.to_double(),
+      plan->segments.size(), static_cast<long long>(at));
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One cold 10 s segment (segment 2 of a 1080p30 H.264/AAC source) made by transcode_segment,
-# next to the ffmpeg CLI making the same range, in the same run: wall time, size and PSNR
-# against the scaled source range. Then a segment at 90% of a 2-hour source next to segment 0.
+# next to the ffmpeg CLI making the same range, in the same run: wall time, first byte, size and
+# PSNR against the scaled source range. osslive's row is a job in a process that has made a
+# segment before (as a running server has); the first job of a fresh process is shown as well. Then a segment at 90% of a 2-hour source next to segment 0.
 #   bench/segment_bench.sh            (SEGMENT_BENCH=path skips the build; THREADS=n per job)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,7 +35,10 @@ psnr() {
 
 sync
 line=$("$bin" "$src" "$work/osslive.ts" 2 10000 1280x720 23 128000 "$threads")
-o_time=$(field segment_s <<<"$line")
+o_time=$(field ' segment_s' <<<"$line")
+o_first=$(field ' first_byte_s' <<<"$line")
+f_time=$(field fresh_segment_s <<<"$line")
+f_first=$(field fresh_first_byte_s <<<"$line")
 start=$(field start_s <<<"$line")
 o_size=$(stat -c %s "$work/osslive.ts")
 
@@ -50,12 +54,15 @@ c_psnr=$(psnr "$work/cli.ts" "$start")
 
 printf '\n1080p30 -> 1280x720 H.264 crf 23 veryfast + AAC 128k, segment 2 (%s s, 10 s), threads %s, %s cores\n' \
   "$start" "$threads" "$(nproc)"
-printf '| %-22s | %8s | %9s | %9s |\n' "" "wall s" "size KiB" "PSNR dB"
-printf '|%s|%s|%s|%s|\n' "------------------------" "----------" "-----------" "-----------"
-printf '| %-22s | %8.2f | %9d | %9s |\n' "osslive segment" "$o_time" "$((o_size / 1024))" "$o_psnr"
-printf '| %-22s | %8.2f | %9d | %9s |\n' "ffmpeg CLI -ss/-t" "$c_time" "$((c_size / 1024))" "$c_psnr"
-printf '| %-22s | %8.2f | %9.2f | %9s |\n' "ratio osslive/CLI" "$(echo "$o_time / $c_time" | bc -l)" \
-  "$(echo "$o_size / $c_size" | bc -l)" ""
+printf '| %-30s | %8s | %12s | %9s | %9s |\n' "" "wall s" "first byte s" "size KiB" "PSNR dB"
+printf '|%s|%s|%s|%s|%s|\n' "--------------------------------" "----------" "--------------" "-----------" "-----------"
+printf '| %-30s | %8.2f | %12.3f | %9d | %9s |\n' "osslive segment" "$o_time" "$o_first" "$((o_size / 1024))" "$o_psnr"
+printf '| %-30s | %8.2f | %12.3f | %9s | %9s |\n' "osslive, first job of process" "$f_time" "$f_first" "" ""
+printf '| %-30s | %8.2f | %12s | %9d | %9s |\n' "ffmpeg CLI -ss/-t" "$c_time" "" "$((c_size / 1024))" "$c_psnr"
+printf '| %-30s | %8.2f | %12.3f | %9.2f | %9s |\n' "ratio osslive/CLI" "$(echo "$o_time / $c_time" | bc -l)" \
+  "$(echo "$o_first / $c_time" | bc -l)" "$(echo "$o_size / $c_size" | bc -l)" ""
+printf '| %-30s | %8.2f | %12.3f | %9s | %9s |\n' "ratio first job/CLI" "$(echo "$f_time / $c_time" | bc -l)" \
+  "$(echo "$f_first / $c_time" | bc -l)" "" ""
 
 echo "making a 2-hour source by repeating it..." >&2
 for _ in $(seq 120); do echo "file '$src'"; done >"$work/list.txt"
@@ -68,5 +75,5 @@ late=$("$bin" "$work/long.mp4" "$work/late.ts" "$late_index" 10000 1280x720 23 1
 printf '\n2-hour source (%s segments): cold segment wall time\n' "$segments"
 printf '| %-22s | %8s | %8s |\n' "segment" "start s" "wall s"
 printf '|%s|%s|%s|\n' "------------------------" "----------" "----------"
-printf '| %-22s | %8.0f | %8.2f |\n' "0" "$(field start_s <<<"$first")" "$(field segment_s <<<"$first")"
-printf '| %-22s | %8.0f | %8.2f |\n' "$late_index (90%)" "$(field start_s <<<"$late")" "$(field segment_s <<<"$late")"
+printf '| %-22s | %8.0f | %8.2f |\n' "0" "$(field start_s <<<"$first")" "$(field ' segment_s' <<<"$first")"
+printf '| %-22s | %8.0f | %8.2f |\n' "$late_index (90%)" "$(field start_s <<<"$late")" "$(field ' segment_s' <<<"$late")"

@@ -19,6 +19,7 @@
 #include "osslive/core/clock.hpp"
 #include "osslive/core/config.hpp"
 #include "osslive/core/digest.hpp"
+#include "osslive/core/memory.hpp"
 #include "osslive/core/metrics.hpp"
 #include "osslive/core/request_id.hpp"
 #include "osslive/core/strings.hpp"
@@ -115,12 +116,14 @@ int run(const Config& config) {
   // A client that hangs up while a file is sent with sendfile(2) (no MSG_NOSIGNAL there) would
   // otherwise end the whole process with SIGPIPE; the write fails with EPIPE instead.
   std::signal(SIGPIPE, SIG_IGN);
+  const bool allocator_tuned = keep_freed_memory(static_cast<std::size_t>(config.transcode.keep_freed_memory_mb) << 20);
   rlim_t open_files = raise_open_file_limit();
   // Logs go to stderr: stdout carries only the start-up lines scripts read.
   spdlog::set_default_logger(spdlog::stderr_color_mt("osslive"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   media::route_libav_logs_to_spdlog();
+  if (!allocator_tuned) spdlog::warn("the allocator refused transcode.keep_freed_memory_mb: freed memory goes back to the kernel");
 
   SystemClock clock;
   std::error_code ec;

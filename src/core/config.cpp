@@ -105,6 +105,9 @@ Status read_transcode(const json& j, TranscodeConfig& t) {
   OSSLIVE_TRY(r.get("max_source_streams", t.max_source_streams));
   OSSLIVE_TRY(r.get("x264_preset", t.x264_preset));
   OSSLIVE_TRY(r.get("x265_preset", t.x265_preset));
+  OSSLIVE_TRY(r.get("keep_freed_memory_mb", t.keep_freed_memory_mb));
+  if (t.keep_freed_memory_mb < 0 || t.keep_freed_memory_mb > 2047)
+    return config_error("transcode.keep_freed_memory_mb", "must be 0..2047");
   return r.finish();
 }
 

@@ -54,6 +54,7 @@ struct TranscodeConfig {
   int max_source_streams = 64;
   std::string x264_preset = "veryfast";
   std::string x265_preset = "ultrafast";
+  int keep_freed_memory_mb = 512;  // freed heap kept for the next job (core/memory.hpp); 0: allocator defaults
 };
 
 struct Config {

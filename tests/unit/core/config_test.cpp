@@ -27,6 +27,17 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(parse_config_json("not json").ok());
 }
 
+TEST(Config, FreedMemoryKeptIsBounded) {
+  auto kept = parse_config_json(R"({"transcode": {"keep_freed_memory_mb": 0}})");
+  ASSERT_TRUE(kept.ok()) << kept.error().message();
+  EXPECT_EQ(kept->transcode.keep_freed_memory_mb, 0);
+  EXPECT_EQ(parse_config_json("{}")->transcode.keep_freed_memory_mb, 512);
+  auto negative = parse_config_json(R"({"transcode": {"keep_freed_memory_mb": -1}})");
+  ASSERT_FALSE(negative.ok());
+  EXPECT_NE(negative.error().message().find("keep_freed_memory_mb"), std::string::npos);
+  EXPECT_FALSE(parse_config_json(R"({"transcode": {"keep_freed_memory_mb": 4096}})").ok());
+}
+
 TEST(CommandLine, FlagsOverrideTheFile) {
   const char* argv[] = {"osslive", "--listen", "127.0.0.1:0", "--data-dir", "/tmp/d",
                         "--access-key-id", "id", "--access-key-secret", "secret"};
