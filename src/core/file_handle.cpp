@@ -71,6 +71,26 @@ Status FileHandle::write_all(const void* data, std::size_t n) {
   return {};
 }
 
+void BufferedFileWriter::reset(FileHandle file) {
+  file_ = std::move(file);
+  pending_.clear();
+}
+
+Status BufferedFileWriter::append(const void* data, std::size_t n) {
+  if (pending_.empty() && n >= chunk_) return file_.write_all(data, n);
+  if (pending_.capacity() < chunk_) pending_.reserve(chunk_);
+  pending_.append(static_cast<const char*>(data), n);
+  if (pending_.size() < chunk_) return {};
+  return flush();
+}
+
+Status BufferedFileWriter::flush() {
+  if (pending_.empty()) return {};
+  Status written = file_.write_all(pending_);
+  pending_.clear();
+  return written;
+}
+
 Status FileHandle::sync() {
   if (::fdatasync(fd_) != 0) return io_error(errno, "fdatasync");
   return {};

@@ -199,10 +199,10 @@ void Session::on_body_done() {
     request_.body.md5 = md5(request_.body.data);
   } else if (spool_parser_) {
     auto& body = spool_parser_->get().body();
-    if (body.file.valid()) {
-      auto synced = body.file.sync();
+    if (body.file.file().valid()) {
+      auto synced = body.file.file().sync();
       if (!synced.ok()) return fail_request(synced.error(), true);
-      body.file = FileHandle();
+      body.file.reset(FileHandle());
       request_.body.file = body.path;
       body.path.clear();
     }
@@ -465,7 +465,7 @@ void Session::finish_exchange(int status, std::uint64_t body_bytes) {
 void Session::drop_spool() {
   if (!spool_parser_) return;
   auto& body = spool_parser_->get().body();
-  body.file = FileHandle();  // a full disk gets its space back now, not when the linger ends
+  body.file.reset(FileHandle());  // a full disk gets its space back now, not when the linger ends
   if (!body.path.empty()) {
     std::error_code ignored;
     std::filesystem::remove(body.path, ignored);

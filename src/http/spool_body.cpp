@@ -15,20 +15,27 @@ void SpoolBody::reader::init(const boost::optional<std::uint64_t>&, boost::beast
     ec = boost::beast::http::error::body_limit;
     return;
   }
-  body_.file = std::move(file).value();
+  body_.file.reset(std::move(file).value());
   ec = {};
 }
 
 bool SpoolBody::reader::write(const void* data, std::size_t size, boost::beast::error_code& ec) {
-  auto written = body_.file.write_all(data, size);
-  if (!written.ok()) {
-    body_.write_errno = written.error().code() == Errc::InsufficientStorage ? ENOSPC : EIO;
-    ec = boost::beast::http::error::body_limit;
-    return false;
-  }
+  if (!stored(body_.file.append(data, size), ec)) return false;
   body_.md5.update(data, size);
   body_.size += size;
   return true;
+}
+
+void SpoolBody::reader::finish(boost::beast::error_code& ec) {
+  ec = {};
+  stored(body_.file.flush(), ec);
+}
+
+bool SpoolBody::reader::stored(const Status& written, boost::beast::error_code& ec) {
+  if (written.ok()) return true;
+  body_.write_errno = written.error().code() == Errc::InsufficientStorage ? ENOSPC : EIO;
+  ec = boost::beast::http::error::body_limit;
+  return false;
 }
 
 }  // namespace osslive::http

@@ -19,7 +19,7 @@ struct SpoolBody {
   struct value_type {
     std::filesystem::path dir;   // set before reading starts
     std::filesystem::path path;  // the temp file, once created
-    FileHandle file;
+    BufferedFileWriter file;  // the temp file, written in large pieces
     Md5 md5;
     std::uint64_t size = 0;
     int write_errno = 0;  // the failure behind a write error, for the response
@@ -43,10 +43,12 @@ struct SpoolBody {
       return total;
     }
 
-    void finish(boost::beast::error_code& ec) { ec = {}; }
+    void finish(boost::beast::error_code& ec);
 
    private:
     bool write(const void* data, std::size_t size, boost::beast::error_code& ec);
+    // Turns a failed write into the parser error that makes the session answer with write_errno.
+    bool stored(const Status& written, boost::beast::error_code& ec);
     value_type& body_;
   };
 };

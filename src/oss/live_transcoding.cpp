@@ -121,7 +121,7 @@ void LiveTranscoding::pretranscode(const std::shared_ptr<const Playlist>& playli
   std::size_t count = hls::initd_segments(playlist->plan, playlist->manifest.params.initd_ms);
   for (std::size_t i = 0; i < count; ++i) {
     auto key = hls::segment_key(playlist->key, playlist->manifest.token, static_cast<std::int64_t>(i));
-    if (store_.stat_object(playlist->bucket, key).ok()) continue;
+    if (store_.object_exists(playlist->bucket, key)) continue;
     auto submitted = submit_segment(playlist, static_cast<std::int64_t>(i), jobs::Priority::Initial);
     if (!submitted.ok() || !*submitted) break;  // queue full: the rest is made on demand
   }
@@ -143,7 +143,7 @@ void LiveTranscoding::prefetch_after(const std::shared_ptr<const Playlist>& play
   });
   for (std::int64_t i = index + 1; i <= last; ++i) {
     auto key = hls::segment_key(playlist->key, playlist->manifest.token, i);
-    if (scheduler_.pending(playlist->bucket + "/" + key) || store_.stat_object(playlist->bucket, key).ok()) continue;
+    if (scheduler_.pending(playlist->bucket + "/" + key) || store_.object_exists(playlist->bucket, key)) continue;
     auto submitted = submit_segment(playlist, i, jobs::Priority::Prefetch);
     if (!submitted.ok() || !*submitted) break;
     ++stats_.prefetch_queued;

@@ -262,6 +262,13 @@ Result<OpenObject> FsBucketStore::open_object(std::string_view bucket, std::stri
   return load(where, true);
 }
 
+bool FsBucketStore::object_exists(std::string_view bucket, std::string_view key) const {
+  auto where = locate(bucket, key);
+  if (!where.ok()) return false;
+  auto st = stat_path(where->data);
+  return st.ok() && st->kind == Kind::File;
+}
+
 Status FsBucketStore::delete_object(std::string_view bucket, std::string_view key) {
   OSSLIVE_ASSIGN(Location where, locate(bucket, key));
   {
@@ -281,14 +288,16 @@ Status FsBucketStore::delete_object(std::string_view bucket, std::string_view ke
 class FsObjectWriter final : public ObjectWriter {
  public:
   FsObjectWriter(FsBucketStore& store, FsBucketStore::Location where, FsBucketStore::TempFile temp)
-      : store_(store), where_(std::move(where)), temp_(std::move(temp)) {}
+      : store_(store), where_(std::move(where)), temp_(std::move(temp)) {
+    out_.reset(std::move(temp_.file));
+  }
   ~FsObjectWriter() override {
     if (!committed_) remove_file(temp_.path);
   }
 
   Status write(std::string_view bytes) override {
     if (committed_ || failed_) return Error(Errc::InternalError, "write on a finished object writer");
-    Status written = temp_.file.write_all(bytes);
+    Status written = out_.append(bytes);
     if (!written.ok()) {
       failed_ = true;
       return written;
@@ -301,8 +310,9 @@ class FsObjectWriter final : public ObjectWriter {
   Result<ObjectInfo> commit(const ObjectMeta& meta) override {
     if (committed_ || failed_) return Error(Errc::InternalError, "commit on a finished object writer");
     failed_ = true;  // until install succeeds
-    OSSLIVE_TRY(temp_.file.sync());
-    temp_.file = FileHandle();
+    OSSLIVE_TRY(out_.flush());
+    OSSLIVE_TRY(out_.file().sync());
+    out_.reset(FileHandle());
     ObjectInfo info;
     info.size = size_;
     info.etag = hex_upper(md5_.finish());
@@ -318,6 +328,7 @@ class FsObjectWriter final : public ObjectWriter {
   FsBucketStore& store_;
   FsBucketStore::Location where_;
   FsBucketStore::TempFile temp_;
+  BufferedFileWriter out_;  // the temp file, written in large pieces
   Md5 md5_;
   std::uint64_t size_ = 0;
   bool committed_ = false;

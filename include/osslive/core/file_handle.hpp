@@ -3,6 +3,7 @@
 // replaced by rename while it is being served is never torn.
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "osslive/core/result.hpp"
@@ -36,6 +37,27 @@ class FileHandle {
 
  private:
   int fd_ = -1;
+};
+
+// Appends to a file in large writes. Objects written in the muxer's small pieces end up in the
+// page cache as small folios, and sendfile(2) of such a file costs the kernel about a quarter
+// more than of the same bytes written in one go (docs/PERFORMANCE.md, stored segments).
+class BufferedFileWriter {
+ public:
+  static constexpr std::size_t kDefaultChunk = 256 << 10;
+  explicit BufferedFileWriter(std::size_t chunk = kDefaultChunk) : chunk_(chunk) {}
+
+  FileHandle& file() { return file_; }
+  void reset(FileHandle file);
+  Status append(const void* data, std::size_t n);
+  Status append(std::string_view data) { return append(data.data(), data.size()); }
+  // Writes what is buffered; call before sync() or before the file is read back.
+  Status flush();
+
+ private:
+  FileHandle file_;
+  std::string pending_;
+  std::size_t chunk_;
 };
 
 // Maps an errno from a write path to the right row of the error table (ENOSPC -> InsufficientStorage).

@@ -116,6 +116,9 @@ class BucketStore {
                                         const ObjectMeta& meta) = 0;
   virtual Result<ObjectInfo> stat_object(std::string_view bucket, std::string_view key) const = 0;
   virtual Result<OpenObject> open_object(std::string_view bucket, std::string_view key) const = 0;
+  // Whether the object's bytes are there, without reading its metadata: one stat(2), for the
+  // prefetch window that is checked after every segment request.
+  virtual bool object_exists(std::string_view bucket, std::string_view key) const = 0;
   virtual Status delete_object(std::string_view bucket, std::string_view key) = 0;  // ok when absent
   virtual Result<ListResult> list_objects(std::string_view bucket, const ListRequest& request) const = 0;
   virtual Result<std::unique_ptr<ObjectWriter>> begin_write(std::string_view bucket, std::string_view key) = 0;

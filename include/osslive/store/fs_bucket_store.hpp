@@ -61,6 +61,7 @@ class FsBucketStore final : public BucketStore {
                                 const ObjectMeta& meta) override;
   Result<ObjectInfo> stat_object(std::string_view bucket, std::string_view key) const override;
   Result<OpenObject> open_object(std::string_view bucket, std::string_view key) const override;
+  bool object_exists(std::string_view bucket, std::string_view key) const override;
   Status delete_object(std::string_view bucket, std::string_view key) override;
   Result<ListResult> list_objects(std::string_view bucket, const ListRequest& request) const override;
   Result<std::unique_ptr<ObjectWriter>> begin_write(std::string_view bucket, std::string_view key) override;

@@ -217,6 +217,7 @@ TEST_F(StoreTest, ObjectWriterIsInvisibleUntilCommitAndDiscardedWithoutIt) {
     ASSERT_TRUE((*writer)->write("part one, ").ok());
     ASSERT_TRUE((*writer)->write("part two").ok());
     EXPECT_EQ(store_->stat_object("bkt", "live/seg-0.ts").error().code(), Errc::NoSuchKey);
+    EXPECT_FALSE(store_->object_exists("bkt", "live/seg-0.ts"));
     ObjectMeta meta;
     meta.content_type = "video/MP2T";
     auto info = (*writer)->commit(meta);
@@ -228,6 +229,10 @@ TEST_F(StoreTest, ObjectWriterIsInvisibleUntilCommitAndDiscardedWithoutIt) {
   }
   EXPECT_EQ(get("live/seg-0.ts"), "part one, part two");
   EXPECT_EQ(store_->stat_object("bkt", "live/seg-0.ts")->meta.content_type, "video/MP2T");
+  EXPECT_TRUE(store_->object_exists("bkt", "live/seg-0.ts"));
+  EXPECT_FALSE(store_->object_exists("bkt", "live"));  // a folder is not an object
+  EXPECT_FALSE(store_->object_exists("bkt", "../bkt/live/seg-0.ts"));
+  EXPECT_FALSE(store_->object_exists("nobucket", "live/seg-0.ts"));
   {
     auto writer = store_->begin_write("bkt", "live/seg-1.ts");
     ASSERT_TRUE(writer.ok());
@@ -236,6 +241,31 @@ TEST_F(StoreTest, ObjectWriterIsInvisibleUntilCommitAndDiscardedWithoutIt) {
   }
   EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
   EXPECT_EQ(store_->stat_object("bkt", "live/seg-1.ts").error().code(), Errc::NoSuchKey);
+  ASSERT_TRUE(store_->delete_object("bkt", "live/seg-0.ts").ok());
+  EXPECT_FALSE(store_->object_exists("bkt", "live/seg-0.ts"));
+}
+
+// The writer gathers small pieces (TS packets) into large writes: every byte still lands, in order.
+TEST_F(StoreTest, ObjectWriterKeepsEveryPieceOfAManyPieceBody) {
+  std::string expected;
+  auto writer = store_->begin_write("bkt", "live/long.ts");
+  ASSERT_TRUE(writer.ok());
+  for (int i = 0; i < 3000; ++i) {
+    std::string packet(188, static_cast<char>('a' + i % 26));
+    packet[0] = 'G';
+    ASSERT_TRUE((*writer)->write(packet).ok());
+    expected += packet;
+    if (i == 1500) {
+      std::string large(300 * 1024, 'L');  // larger than a chunk, in the middle of buffered bytes
+      ASSERT_TRUE((*writer)->write(large).ok());
+      expected += large;
+    }
+  }
+  auto info = (*writer)->commit({});
+  ASSERT_TRUE(info.ok()) << info.error().to_string();
+  EXPECT_EQ(info->size, expected.size());
+  EXPECT_EQ(info->etag, md5_hex(expected));
+  EXPECT_EQ(get("live/long.ts"), expected);
 }
 
 TEST_F(StoreTest, HandDroppedFileIsServedWithItsMd5AndCachedOnce) {
