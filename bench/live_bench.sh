@@ -20,6 +20,7 @@
 #   LIVE_WRK_SECONDS=10  LIVE_WRK_CONNECTIONS=64  LIVE_WRK_THREADS=2  LIVE_WRK_ROUNDS=3 (medians)
 #   LIVE_SEEK_AFTER_S=20  LIVE_SEEK_TO=0.6  LIVE_BUFFER_SEGMENTS=3  LIVE_PLAY_S=0 (0: to the end)
 #   LIVE_VERBOSE=1 (per-segment log of d on stderr)  LIVE_KEEP=1 (keep the work folder)
+#   LIVE_D_CONFIG=file (a config file for the server of a' and d, e.g. to compare a setting)
 #   BENCH_LOG=file (server stderr)
 # A quick smoke run:
 #   LIVE_SRC_SIZE=320x240 LIVE_OUT_SIZE=160x120 LIVE_ST_MS=5000 LIVE_A_SECONDS=20 LIVE_D_SECONDS=40 \
@@ -185,7 +186,7 @@ fi
 # ---- a' and d: the default config (initd, ta prefetch) ----
 if [[ $parts == *[ad]* ]]; then
   mkdir -p "$work/data2"
-  bench_start "$work/data2"
+  bench_start "$work/data2" ${LIVE_D_CONFIG:+--config "$LIVE_D_CONFIG"}
   [[ -n $OSS_ENDPOINT ]] || { echo "osslive did not start" >&2; exit 1; }
   OSSLIVE_PID=$BENCH_PID node "$BENCH_ROOT/bench/live_bench.mjs" viewers
   bench_stop || true

@@ -165,8 +165,11 @@ int run(const Config& config) {
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (transcode.workers <= 0) transcode.workers = std::max(2, cores);
   if (transcode.threads_per_job <= 0) transcode.threads_per_job = cores;
+  // A paused prefetch must never run into its own segment timeout by waiting.
+  const auto max_pause = std::min(std::chrono::milliseconds(20'000), std::chrono::milliseconds(transcode.segment_timeout_ms / 4));
   jobs::Scheduler scheduler(jobs::SchedulerOptions{transcode.workers, 0, transcode.queue_limit, transcode.prefetch_limit,
-                                                   transcode.retry_after_s, transcode.prefetch_yields_to_players});
+                                                   transcode.retry_after_s, transcode.prefetch_yields_to_players,
+                                                   max_pause});
   oss::LiveTranscoding live(store, credential_store, scheduler, transcode);
 
   Metrics metrics;

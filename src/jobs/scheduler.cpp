@@ -29,6 +29,7 @@ void Scheduler::shutdown() {
     queue_.clear();
   }
   wake_.notify_all();
+  paused_.notify_all();
   for (auto& worker : workers_) worker.join();
   for (auto& buffer : abandoned) buffer->fail(Error(Errc::ServiceUnavailable, "the server is shutting down"));
 }
@@ -42,6 +43,11 @@ std::size_t Scheduler::queued_background() const {
 
 Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key, Priority priority,
                                                         const std::string& group, JobFunction job) {
+  return submit(key, priority, group, [job = std::move(job)](SegmentBuffer& out, const PausePoint&) { return job(out); });
+}
+
+Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key, Priority priority,
+                                                        const std::string& group, PausableJobFunction job) {
   std::unique_lock lock(mutex_);
   if (stopping_) return Error(Errc::ServiceUnavailable, "the server is shutting down");
   auto found = entries_.find(key);
@@ -54,6 +60,14 @@ Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key,
       queue_.insert({static_cast<int>(priority), entry.sequence, key});
       lock.unlock();
       wake_.notify_all();
+    } else if (entry.running && priority == Priority::Player && entry.priority != Priority::Player) {
+      // A running prefetch a player now waits for: it counts as a player job from here on, stops
+      // pausing, and keeps later prefetch from starting.
+      entry.priority = Priority::Player;
+      --running_background_;
+      ++running_player_;
+      lock.unlock();
+      paused_.notify_all();
     }
     return entry.buffer;
   }
@@ -127,21 +141,25 @@ void Scheduler::work() {
     else ++running_player_;
     ++stats_.started;
     ++stats_.running;
-    JobFunction job = std::move(entry.job);
+    PausableJobFunction job = std::move(entry.job);
     auto buffer = entry.buffer;
-    Priority priority = entry.priority;
     lock.unlock();
 
     auto started = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::duration pause_budget = options_.max_pause;
+    const PausePoint pause_point = [this, &key, &pause_budget] { pause(key, pause_budget); };
     Status status = Error(Errc::InternalError, "transcode job threw");
     try {
-      status = job(*buffer);
+      status = job(*buffer, pause_point);
     } catch (const std::exception& e) {
       status = Error(Errc::InternalError, std::string("transcode job threw: ") + e.what());
     }
     std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
 
     lock.lock();
+    // A player may have joined while it ran (submit moved it to the player count).
+    const Priority priority = entries_.at(key).priority;
+    background = priority != Priority::Player;
     entries_.erase(key);  // after the job stored its result, so a new request finds the object
     if (background) --running_background_;
     else --running_player_;
@@ -151,6 +169,7 @@ void Scheduler::work() {
     auto observer = observer_;
     lock.unlock();
     wake_.notify_all();  // a background slot may have opened
+    if (!background) paused_.notify_all();  // paused prefetch may go on
 
     if (status.ok()) buffer->finish();
     else {
@@ -159,6 +178,18 @@ void Scheduler::work() {
     }
     if (observer) observer(JobEvent{key, priority, seconds, status.ok()});
   }
+}
+
+void Scheduler::pause(const std::string& key, std::chrono::steady_clock::duration& budget) {
+  if (!options_.background_yields || budget <= std::chrono::steady_clock::duration::zero()) return;
+  std::unique_lock lock(mutex_);
+  auto must_wait = [&] {
+    return !stopping_ && running_player_ > 0 && entries_.at(key).priority != Priority::Player;
+  };
+  if (!must_wait()) return;
+  const auto from = std::chrono::steady_clock::now();
+  paused_.wait_until(lock, from + budget, [&] { return !must_wait(); });
+  budget -= std::chrono::steady_clock::now() - from;
 }
 
 bool Scheduler::pending(const std::string& key) const {

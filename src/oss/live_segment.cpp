@@ -29,7 +29,7 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> LiveTranscoding::submit_segment(
     const std::shared_ptr<const Playlist>& playlist, std::int64_t index, jobs::Priority priority) {
   std::string key = hls::segment_key(playlist->key, playlist->manifest.token, index);
   std::string job_key = playlist->bucket + "/" + key;
-  auto job = [this, playlist, index, key](jobs::SegmentBuffer& out) -> Status {
+  auto job = [this, playlist, index, key](jobs::SegmentBuffer& out, const jobs::PausePoint& pause) -> Status {
     if (auto stored = store_.open_object(playlist->bucket, key); stored.ok()) return copy_stored(*stored, out);
     const hls::SourceRef& source = playlist->manifest.source;
     auto opened = store_.open_object(source.bucket, source.key);
@@ -43,8 +43,10 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> LiveTranscoding::submit_segment(
                                             opened->info.etag + ", playlist made from " + source.etag +
                                             "); generate the playlist again");
     OSSLIVE_ASSIGN(auto writer, store_.begin_write(playlist->bucket, key));
+    transcode::TranscodeOptions options = transcode_options_;
+    options.pause = pause;
     Status made = transcode::transcode_segment(
-        playlist->manifest, playlist->plan, index, opened->file, transcode_options_,
+        playlist->manifest, playlist->plan, index, opened->file, options,
         [&](std::string_view bytes) -> Status {
           out.append(std::string(bytes));
           return writer->write(bytes);
@@ -55,7 +57,8 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> LiveTranscoding::submit_segment(
     OSSLIVE_TRY(writer->commit(meta));
     return {};
   };
-  return scheduler_.submit(job_key, priority, playlist->bucket + "/" + playlist->key, std::move(job));
+  return scheduler_.submit(job_key, priority, playlist->bucket + "/" + playlist->key,
+                           jobs::PausableJobFunction(std::move(job)));
 }
 
 Result<Response> LiveTranscoding::serve_segment(RequestContext& context, const std::optional<std::string>& from) {

@@ -152,6 +152,7 @@ class SegmentJob {
     MediaReach reach;
     while ((video && !video->done()) || (audio && !audio->done())) {
       if (auto expired = reader.expired()) return *std::move(expired);
+      if (options_.pause) options_.pause();
       OSSLIVE_ASSIGN(media::DecodedFrame frame, reader.next());
       // Concealed pictures do not count: a truncated file ends in them.
       if (frame.has_pts && frame.kind == media::DecodedFrame::Kind::Video && !frame.corrupt)

@@ -34,6 +34,9 @@ struct SchedulerOptions {
   // prefetch next to a cold player segment would only slow that segment down (about 2x on two
   // cores). Prefetch then fills the time between player requests.
   bool background_yields = true;
+  // The longest a background job waits at its pause points in all (well inside the segment
+  // timeout, so a paused job is never timed out for waiting).
+  std::chrono::milliseconds max_pause{20'000};
 };
 
 struct SchedulerStats {
@@ -58,6 +61,12 @@ struct JobEvent {
 // Makes the bytes of one segment into `out` on a worker thread; the scheduler calls
 // out.finish() or out.fail() with the result.
 using JobFunction = std::function<Status(SegmentBuffer& out)>;
+// Called by a job between units of work (a transcoder: between pictures): it returns at once,
+// or, in a background job while a player job runs (background_yields), waits until none does,
+// so a player who arrives while prefetch is already running gets the cores. A job that a player
+// has joined no longer waits. One job waits for at most max_pause in all.
+using PausePoint = std::function<void()>;
+using PausableJobFunction = std::function<Status(SegmentBuffer& out, const PausePoint& pause)>;
 
 class Scheduler {
  public:
@@ -74,6 +83,8 @@ class Scheduler {
   // A player beyond queue_limit: SlowDown. Background beyond prefetch_limit: nullptr (dropped).
   Result<std::shared_ptr<SegmentBuffer>> submit(const std::string& key, Priority priority, const std::string& group,
                                                 JobFunction job);
+  Result<std::shared_ptr<SegmentBuffer>> submit(const std::string& key, Priority priority, const std::string& group,
+                                                PausableJobFunction job);
 
   // Drops queued background jobs of `group` that keep(key) rejects (a seek moved the playhead).
   std::size_t abandon(const std::string& group, const std::function<bool(const std::string& key)>& keep);
@@ -88,19 +99,22 @@ class Scheduler {
     Priority priority;
     std::uint64_t sequence;
     std::string group;
-    JobFunction job;
+    PausableJobFunction job;
     std::shared_ptr<SegmentBuffer> buffer;
     bool running = false;
   };
   using QueueKey = std::tuple<int, std::uint64_t, std::string>;  // priority, arrival, key
 
   void work();
+  // The pause point of the running job `key`; `budget` is what is left of its max_pause.
+  void pause(const std::string& key, std::chrono::steady_clock::duration& budget);
   bool runnable(const QueueKey& queued) const;  // needs mutex_
   std::size_t queued_background() const;        // needs mutex_
 
   SchedulerOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable paused_;  // background jobs waiting at a pause point
   std::map<std::string, Entry> entries_;
   std::set<QueueKey> queue_;
   std::size_t running_background_ = 0;

@@ -26,6 +26,8 @@ struct TranscodeOptions {
   std::string x264_preset = "veryfast";
   std::string x265_preset = "ultrafast";
   std::chrono::milliseconds timeout{120'000};  // whole job, via the input's interrupt deadline
+  // Called between pictures; may block (the scheduler pauses prefetch while a player's job runs).
+  std::function<void()> pause;
 };
 
 // Writes segment `index` of `plan` (made by hls::make_plan(manifest.params)) as MPEG-TS to `sink`,

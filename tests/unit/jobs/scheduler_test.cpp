@@ -156,6 +156,91 @@ TEST(Scheduler, PrefetchWaitsWhileAPlayerJobRuns) {
   }
 }
 
+// A player who arrives while prefetch is already running: the prefetch waits at its next pause
+// point until the player's job ends, unless a player joins the prefetch itself, and never longer
+// than max_pause in all.
+struct PausingPrefetch {
+  Gate reach_pause;  // opened: the job goes on to its pause point
+  std::latch started{1};
+  std::atomic<bool> past_pause{false};
+  PausableJobFunction job() {
+    return [this](SegmentBuffer&, const PausePoint& pause) -> Status {
+      started.count_down();
+      reach_pause.opened.wait();
+      pause();
+      past_pause = true;
+      return {};
+    };
+  }
+};
+
+TEST(Scheduler, RunningPrefetchPausesWhileAPlayerJobRuns) {
+  Scheduler scheduler({.workers = 2, .background_workers = 1});
+  PausingPrefetch prefetch;
+  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
+  ASSERT_TRUE(background.ok() && *background);
+  prefetch.started.wait();
+  Gate player_gate;
+  std::latch player_started(1);
+  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    player_started.count_down();
+    player_gate.opened.wait();
+    return {};
+  });
+  player_started.wait();
+  prefetch.reach_pause.open();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time in which it could have gone on
+  EXPECT_FALSE(prefetch.past_pause) << "prefetch went on next to a running player job";
+  player_gate.open();
+  wait_done(*background);
+  EXPECT_TRUE(prefetch.past_pause);
+  wait_done(*player);
+}
+
+TEST(Scheduler, PrefetchAPlayerJoinedDoesNotPause) {
+  Scheduler scheduler({.workers = 2, .background_workers = 1});
+  PausingPrefetch prefetch;
+  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
+  prefetch.started.wait();
+  Gate player_gate;
+  std::latch player_started(1);
+  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    player_started.count_down();
+    player_gate.opened.wait();
+    return {};
+  });
+  player_started.wait();
+  auto joined = scheduler.submit("seg-5", Priority::Player, "p", [](SegmentBuffer&) -> Status { return {}; });
+  ASSERT_TRUE(joined.ok());
+  EXPECT_EQ(joined->get(), background->get());
+  prefetch.reach_pause.open();
+  wait_done(*background);  // while the other player job still runs
+  EXPECT_TRUE(prefetch.past_pause);
+  player_gate.open();
+  wait_done(*player);
+  EXPECT_EQ(scheduler.stats().running, 0u);
+}
+
+TEST(Scheduler, PrefetchPausesNoLongerThanMaxPause) {
+  Scheduler scheduler({.workers = 2, .background_workers = 1, .max_pause = std::chrono::milliseconds(50)});
+  PausingPrefetch prefetch;
+  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
+  prefetch.started.wait();
+  Gate player_gate;
+  std::latch player_started(1);
+  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    player_started.count_down();
+    player_gate.opened.wait();
+    return {};
+  });
+  player_started.wait();
+  prefetch.reach_pause.open();
+  wait_done(*background);  // the player job never ended, the budget did
+  EXPECT_TRUE(prefetch.past_pause);
+  player_gate.open();
+  wait_done(*player);
+}
+
 TEST(Scheduler, OverloadDropsPrefetchAndRefusesPlayersWithSlowDown) {
   Scheduler scheduler({.workers = 1, .queue_limit = 2, .prefetch_limit = 1, .retry_after_s = 3});
   Gate blocker;
