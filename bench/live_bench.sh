@@ -15,7 +15,7 @@
 #   LIVE_PARTS=abcd          which parts to run
 #   LIVE_SRC_SIZE=1920x1080  LIVE_SRC_FPS=30  LIVE_OUT_SIZE=1280x720  LIVE_ST_MS=10000 (5000..15000)
 #   LIVE_A_SECONDS=60        source of a, b, c        LIVE_D_SECONDS=180  source of d
-#   LIVE_RUNS=3              runs of a (medians)      LIVE_A_INDEX=2  LIVE_B_INDEX=3  segment asked for
+#   LIVE_RUNS=5              runs of a (medians)      LIVE_A_INDEX=2  LIVE_B_INDEX=3  segment asked for
 #   LIVE_CLIENTS=8           clients of b
 #   LIVE_WRK_SECONDS=10  LIVE_WRK_CONNECTIONS=64  LIVE_WRK_THREADS=2  LIVE_WRK_ROUNDS=3 (medians)
 #   LIVE_SEEK_AFTER_S=20  LIVE_SEEK_TO=0.6  LIVE_BUFFER_SEGMENTS=3  LIVE_PLAY_S=0 (0: to the end)
