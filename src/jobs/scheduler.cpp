@@ -60,6 +60,7 @@ Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key,
       queue_.insert({static_cast<int>(priority), entry.sequence, key});
       lock.unlock();
       wake_.notify_all();
+      paused_.notify_all();
     } else if (entry.running && priority == Priority::Player && entry.priority != Priority::Player) {
       // A running prefetch a player now waits for: it counts as a player job from here on, stops
       // pausing, and keeps later prefetch from starting.
@@ -88,6 +89,7 @@ Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key,
   queue_.insert({static_cast<int>(priority), sequence, key});
   lock.unlock();
   wake_.notify_one();
+  if (priority == Priority::Player) paused_.notify_all();
   return buffer;
 }
 
@@ -110,6 +112,10 @@ std::size_t Scheduler::abandon(const std::string& group, const std::function<boo
   }
   for (auto& buffer : dropped) buffer->fail(Error(Errc::ServiceUnavailable, "prefetch abandoned"));
   return dropped.size();
+}
+
+bool Scheduler::player_queued() const {
+  return !queue_.empty() && !is_background(std::get<0>(*queue_.begin()));
 }
 
 bool Scheduler::runnable(const QueueKey& queued) const {
@@ -183,8 +189,9 @@ void Scheduler::work() {
 void Scheduler::pause(const std::string& key, std::chrono::steady_clock::duration& budget) {
   if (!options_.background_yields || budget <= std::chrono::steady_clock::duration::zero()) return;
   std::unique_lock lock(mutex_);
+  // A player queued behind busy workers needs this job's worker: finishing frees it sooner.
   auto must_wait = [&] {
-    return !stopping_ && running_player_ > 0 && entries_.at(key).priority != Priority::Player;
+    return !stopping_ && running_player_ > 0 && entries_.at(key).priority != Priority::Player && !player_queued();
   };
   if (!must_wait()) return;
   const auto from = std::chrono::steady_clock::now();

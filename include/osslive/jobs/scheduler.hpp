@@ -64,7 +64,8 @@ using JobFunction = std::function<Status(SegmentBuffer& out)>;
 // Called by a job between units of work (a transcoder: between pictures): it returns at once,
 // or, in a background job while a player job runs (background_yields), waits until none does,
 // so a player who arrives while prefetch is already running gets the cores. A job that a player
-// has joined no longer waits. One job waits for at most max_pause in all.
+// has joined no longer waits, nor does any while a player job is queued for want of a worker (the
+// paused job's worker is then the one to free). One job waits for at most max_pause in all.
 using PausePoint = std::function<void()>;
 using PausableJobFunction = std::function<Status(SegmentBuffer& out, const PausePoint& pause)>;
 
@@ -110,6 +111,7 @@ class Scheduler {
   void pause(const std::string& key, std::chrono::steady_clock::duration& budget);
   bool runnable(const QueueKey& queued) const;  // needs mutex_
   std::size_t queued_background() const;        // needs mutex_
+  bool player_queued() const;                   // needs mutex_
 
   SchedulerOptions options_;
   mutable std::mutex mutex_;

@@ -221,6 +221,37 @@ TEST(Scheduler, PrefetchAPlayerJoinedDoesNotPause) {
   EXPECT_EQ(scheduler.stats().running, 0u);
 }
 
+// A paused prefetch holds a worker: when a second player has to queue for want of one, the
+// prefetch goes on and frees its worker rather than keep that player waiting for the first.
+TEST(Scheduler, PausedPrefetchGoesOnWhenAPlayerQueuesForItsWorker) {
+  Scheduler scheduler({.workers = 2, .background_workers = 1});
+  PausingPrefetch prefetch;
+  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
+  prefetch.started.wait();
+  Gate player_gate;
+  std::latch player_started(1);
+  auto first = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    player_started.count_down();
+    player_gate.opened.wait();
+    return {};
+  });
+  player_started.wait();
+  prefetch.reach_pause.open();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(prefetch.past_pause);
+  std::latch second_ran(1);
+  auto second = scheduler.submit("seg-80", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+    second_ran.count_down();
+    return {};
+  });
+  second_ran.wait();  // on the prefetch's worker, while the first player job still runs
+  EXPECT_TRUE(prefetch.past_pause);
+  wait_done(*second);
+  wait_done(*background);
+  player_gate.open();
+  wait_done(*first);
+}
+
 TEST(Scheduler, PrefetchPausesNoLongerThanMaxPause) {
   Scheduler scheduler({.workers = 2, .background_workers = 1, .max_pause = std::chrono::milliseconds(50)});
   PausingPrefetch prefetch;
