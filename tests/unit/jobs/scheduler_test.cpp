@@ -174,102 +174,86 @@ struct PausingPrefetch {
   }
 };
 
-TEST(Scheduler, RunningPrefetchPausesWhileAPlayerJobRuns) {
-  Scheduler scheduler({.workers = 2, .background_workers = 1});
+// A prefetch job that has started (short of its pause point) next to a player job that runs
+// until player_gate opens.
+struct PrefetchBesideAPlayer {
+  explicit PrefetchBesideAPlayer(SchedulerOptions options) : scheduler(options) {
+    auto submitted = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
+    if (submitted.ok()) background = *submitted;
+    if (!background) return;
+    prefetch.started.wait();
+    auto running = scheduler.submit("seg-40", Priority::Player, "p", [this](SegmentBuffer&) -> Status {
+      player_started.count_down();
+      player_gate.opened.wait();
+      return {};
+    });
+    if (running.ok()) player = *running;
+    player_started.wait();
+  }
+
   PausingPrefetch prefetch;
-  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
-  ASSERT_TRUE(background.ok() && *background);
-  prefetch.started.wait();
   Gate player_gate;
-  std::latch player_started(1);
-  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
-    player_started.count_down();
-    player_gate.opened.wait();
-    return {};
-  });
-  player_started.wait();
-  prefetch.reach_pause.open();
+  std::latch player_started{1};
+  std::shared_ptr<SegmentBuffer> background;
+  std::shared_ptr<SegmentBuffer> player;
+  Scheduler scheduler;  // last: its workers stop before what their jobs use goes
+};
+
+TEST(Scheduler, RunningPrefetchPausesWhileAPlayerJobRuns) {
+  PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1});
+  ASSERT_TRUE(s.background && s.player);
+  s.prefetch.reach_pause.open();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time in which it could have gone on
-  EXPECT_FALSE(prefetch.past_pause) << "prefetch went on next to a running player job";
-  player_gate.open();
-  wait_done(*background);
-  EXPECT_TRUE(prefetch.past_pause);
-  wait_done(*player);
+  EXPECT_FALSE(s.prefetch.past_pause) << "prefetch went on next to a running player job";
+  s.player_gate.open();
+  wait_done(s.background);
+  EXPECT_TRUE(s.prefetch.past_pause);
+  wait_done(s.player);
 }
 
 TEST(Scheduler, PrefetchAPlayerJoinedDoesNotPause) {
-  Scheduler scheduler({.workers = 2, .background_workers = 1});
-  PausingPrefetch prefetch;
-  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
-  prefetch.started.wait();
-  Gate player_gate;
-  std::latch player_started(1);
-  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
-    player_started.count_down();
-    player_gate.opened.wait();
-    return {};
-  });
-  player_started.wait();
-  auto joined = scheduler.submit("seg-5", Priority::Player, "p", [](SegmentBuffer&) -> Status { return {}; });
+  PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1});
+  ASSERT_TRUE(s.background && s.player);
+  auto joined = s.scheduler.submit("seg-5", Priority::Player, "p", [](SegmentBuffer&) -> Status { return {}; });
   ASSERT_TRUE(joined.ok());
-  EXPECT_EQ(joined->get(), background->get());
-  prefetch.reach_pause.open();
-  wait_done(*background);  // while the other player job still runs
-  EXPECT_TRUE(prefetch.past_pause);
-  player_gate.open();
-  wait_done(*player);
-  EXPECT_EQ(scheduler.stats().running, 0u);
+  EXPECT_EQ(joined->get(), s.background.get());
+  s.prefetch.reach_pause.open();
+  wait_done(s.background);  // while the other player job still runs
+  EXPECT_TRUE(s.prefetch.past_pause);
+  s.player_gate.open();
+  wait_done(s.player);
+  EXPECT_EQ(s.scheduler.stats().running, 0u);
 }
 
 // A paused prefetch holds a worker: when a second player has to queue for want of one, the
 // prefetch goes on and frees its worker rather than keep that player waiting for the first.
 TEST(Scheduler, PausedPrefetchGoesOnWhenAPlayerQueuesForItsWorker) {
-  Scheduler scheduler({.workers = 2, .background_workers = 1});
-  PausingPrefetch prefetch;
-  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
-  prefetch.started.wait();
-  Gate player_gate;
-  std::latch player_started(1);
-  auto first = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
-    player_started.count_down();
-    player_gate.opened.wait();
-    return {};
-  });
-  player_started.wait();
-  prefetch.reach_pause.open();
+  PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1});
+  ASSERT_TRUE(s.background && s.player);
+  s.prefetch.reach_pause.open();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(prefetch.past_pause);
+  EXPECT_FALSE(s.prefetch.past_pause);
   std::latch second_ran(1);
-  auto second = scheduler.submit("seg-80", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+  auto second = s.scheduler.submit("seg-80", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
     second_ran.count_down();
     return {};
   });
   second_ran.wait();  // on the prefetch's worker, while the first player job still runs
-  EXPECT_TRUE(prefetch.past_pause);
+  EXPECT_TRUE(s.prefetch.past_pause);
   wait_done(*second);
-  wait_done(*background);
-  player_gate.open();
-  wait_done(*first);
+  wait_done(s.background);
+  s.player_gate.open();
+  wait_done(s.player);
 }
 
 TEST(Scheduler, PrefetchPausesNoLongerThanMaxPause) {
-  Scheduler scheduler({.workers = 2, .background_workers = 1, .max_pause = std::chrono::milliseconds(50)});
-  PausingPrefetch prefetch;
-  auto background = scheduler.submit("seg-5", Priority::Prefetch, "p", prefetch.job());
-  prefetch.started.wait();
-  Gate player_gate;
-  std::latch player_started(1);
-  auto player = scheduler.submit("seg-40", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
-    player_started.count_down();
-    player_gate.opened.wait();
-    return {};
-  });
-  player_started.wait();
-  prefetch.reach_pause.open();
-  wait_done(*background);  // the player job never ended, the budget did
-  EXPECT_TRUE(prefetch.past_pause);
-  player_gate.open();
-  wait_done(*player);
+  PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1, .max_pause = std::chrono::milliseconds(50)});
+  ASSERT_TRUE(s.background && s.player);
+  s.prefetch.reach_pause.open();
+  wait_done(s.background);  // the player job never ended, the budget did
+  EXPECT_TRUE(s.prefetch.past_pause);
+  s.player_gate.open();
+  wait_done(s.player);
 }
 
 TEST(Scheduler, OverloadDropsPrefetchAndRefusesPlayersWithSlowDown) {
