@@ -1,32 +1,29 @@
 // The only place that wires concrete classes together.
-#include <fcntl.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "osslive/auth/dev_credentials.hpp"
+#include "osslive/auth/redaction.hpp"
 #include "osslive/auth/verifier.hpp"
-#include "osslive/console/console.hpp"
 #include "osslive/core/clock.hpp"
 #include "osslive/core/config.hpp"
-#include "osslive/core/digest.hpp"
 #include "osslive/core/memory.hpp"
 #include "osslive/core/metrics.hpp"
 #include "osslive/core/request_id.hpp"
-#include "osslive/core/strings.hpp"
 #include "osslive/http/server.hpp"
 #include "osslive/jobs/scheduler.hpp"
+#include "osslive/live/live_metrics.hpp"
+#include "osslive/live/live_service.hpp"
+#include "osslive/live/media_backend.hpp"
 #include "osslive/media/logging.hpp"
-#include "osslive/oss/live_transcoding.hpp"
+#include "osslive/oss/internal_endpoints.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/fs_bucket_store.hpp"
 
@@ -50,66 +47,6 @@ rlim_t raise_open_file_limit() {
     return before;
   }
   return limit.rlim_cur;
-}
-
-// The request line as logged: signatures and security tokens of presigned URLs are credentials
-// for as long as the URL lives, so their values stay out of the log.
-std::string loggable_target(std::string_view target) {
-  std::string out(target);
-  const std::size_t query = out.find('?');
-  if (query == std::string::npos) return out;
-  std::size_t at = query + 1;
-  while (at < out.size()) {
-    std::size_t end = out.find('&', at);
-    if (end == std::string::npos) end = out.size();
-    const std::size_t eq = out.find('=', at);
-    if (eq != std::string::npos && eq < end) {
-      const std::string name = to_lower(out.substr(at, eq - at));
-      if (name == "signature" || name == "x-oss-signature" || name == "security-token" ||
-          name == "x-oss-security-token") {
-        out.replace(eq + 1, end - eq - 1, "REDACTED");
-        end = eq + 1 + 8;
-      }
-    }
-    at = end + 1;
-  }
-  return out;
-}
-
-// With no key configured, a dev key is made once and kept in the data folder, so restarts
-// keep working with the same SDK settings.
-Result<Credential> dev_credential(const std::filesystem::path& data_dir) {
-  auto path = data_dir / ".osslive" / "dev-credentials.json";
-  std::ifstream in(path);
-  if (in) {
-    try {
-      auto json = nlohmann::json::parse(in);
-      return Credential{json.at("access_key_id").get<std::string>(), json.at("access_key_secret").get<std::string>()};
-    } catch (const std::exception& e) {
-      return Error(Errc::InternalError, path.string() + " is unreadable: " + e.what());
-    }
-  }
-  Credential credential{"LTAI" + to_upper(hex_lower(random_bytes(10))), base64url_encode(random_bytes(21))};
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  // Created owner-only: the secret is never readable by others, not even for a moment.
-  const std::string text = nlohmann::json{{"access_key_id", credential.access_key_id},
-                                          {"access_key_secret", credential.access_key_secret}}
-                               .dump(2) +
-                           "\n";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Error(Errc::InternalError, "cannot create " + path.string() + ": " + std::strerror(errno));
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  if (::close(fd) != 0 || !written) return Error(Errc::InternalError, "cannot write " + path.string());
-  return credential;
-}
-
-Response health(Request& request) {
-  Response response;
-  response.headers.set("Content-Type", "text/plain");
-  response.body = std::string("ok\n");
-  response.omit_body = request.method == "HEAD";
-  return response;
 }
 
 int run(const Config& config) {
@@ -139,7 +76,7 @@ int run(const Config& config) {
   std::vector<Credential> credentials = config.auth.credentials;
   bool dev_key = credentials.empty();
   if (dev_key) {
-    auto credential = dev_credential(config.data_dir);
+    auto credential = auth::load_or_create_dev_credential(config.data_dir / ".osslive" / "dev-credentials.json");
     if (!credential.ok()) {
       spdlog::critical("{}", credential.error().message());
       return 1;
@@ -169,48 +106,15 @@ int run(const Config& config) {
   const auto max_pause = std::min(std::chrono::milliseconds(20'000), std::chrono::milliseconds(transcode.segment_timeout_ms / 4));
   jobs::Scheduler scheduler(jobs::SchedulerOptions{transcode.workers, 0, transcode.queue_limit, transcode.prefetch_limit,
                                                    transcode.retry_after_s, transcode.prefetch_yields_to_players,
-                                                   max_pause});
-  oss::LiveTranscoding live(store, credential_store, scheduler, transcode);
+                                                   max_pause},
+                            clock);
+  live::LibavBackend media(transcode);
+  live::LiveService live(live::LiveDeps{store, credential_store, scheduler, media, clock, transcode});
 
   Metrics metrics;
-  scheduler.set_observer([&metrics](const jobs::JobEvent& event) { metrics.observe_transcode(event.seconds.count(), event.ok); });
-  auto stat = [&scheduler](auto field) { return [&scheduler, field] { return static_cast<double>(field(scheduler.stats())); }; };
-  metrics.add_probe("osslive_transcodes_started_total", "counter", "Segment transcode jobs started.",
-                    stat([](const jobs::SchedulerStats& s) { return s.started; }));
-  metrics.add_probe("osslive_transcodes_finished_total", "counter", "Segment transcode jobs that stored their segment.",
-                    stat([](const jobs::SchedulerStats& s) { return s.finished; }));
-  metrics.add_probe("osslive_transcodes_failed_total", "counter", "Segment transcode jobs that failed.",
-                    stat([](const jobs::SchedulerStats& s) { return s.failed; }));
-  metrics.add_probe("osslive_transcode_joined_total", "counter", "Segment requests that shared a job already queued or running.",
-                    stat([](const jobs::SchedulerStats& s) { return s.joined; }));
-  metrics.add_probe("osslive_transcode_rejected_total", "counter", "Player segment requests refused with SlowDown.",
-                    stat([](const jobs::SchedulerStats& s) { return s.rejected; }));
-  metrics.add_probe("osslive_prefetch_dropped_total", "counter", "Background segment jobs dropped or abandoned.",
-                    stat([](const jobs::SchedulerStats& s) { return s.dropped; }));
-  metrics.add_probe("osslive_transcode_queue_depth", "gauge", "Segment jobs waiting for a worker.",
-                    stat([](const jobs::SchedulerStats& s) { return s.queued_player + s.queued_background; }));
-  metrics.add_probe("osslive_transcodes_running", "gauge", "Segment jobs running now.",
-                    stat([](const jobs::SchedulerStats& s) { return s.running; }));
-  metrics.add_probe("osslive_segment_cache_hits_total", "counter", "hls/ts requests that found the segment stored.",
-                    [&live] { return static_cast<double>(live.stats().segment_hits.load()); });
-  metrics.add_probe("osslive_segment_cache_misses_total", "counter", "hls/ts requests that needed a transcode.",
-                    [&live] { return static_cast<double>(live.stats().segment_misses.load()); });
-  metrics.add_probe("osslive_playlists_total", "counter", "Playlists generated by hls/m3u8.",
-                    [&live] { return static_cast<double>(live.stats().playlists.load()); });
-
-  oss::OssService service(oss::ServiceDeps{
-      store, verifier, clock, config.auth, &live,
-      [&metrics](Request& request) -> std::optional<Response> {
-        if (request.path == "/-/health") return health(request);
-        if (auto page = console::serve_console(request)) return page;
-        if (request.path == "/-/metrics") {
-          Response response;
-          response.headers.set("Content-Type", "text/plain; version=0.0.4");
-          response.body = metrics.render();
-          return response;
-        }
-        return std::nullopt;
-      }});
+  live::register_live_metrics(metrics, scheduler, live);
+  oss::OssService service(
+      oss::ServiceDeps{store, verifier, clock, config.auth, &live, oss::internal_endpoints(metrics)});
 
   RequestIdSource request_ids;
   http::Handlers handlers;
@@ -221,7 +125,7 @@ int run(const Config& config) {
                                     std::chrono::microseconds took) {
     metrics.count_request(request.operation, status, bytes);
     spdlog::info("{} {} {} {} {} {} {}B {:.1f}ms", request.request_id, request.remote, request.operation,
-                 request.method, loggable_target(request.target), status, bytes, static_cast<double>(took.count()) / 1000.0);
+                 request.method, auth::redact_credentials(request.target), status, bytes, static_cast<double>(took.count()) / 1000.0);
   };
   http::Server server(http::ServerOptions{config.http, store.temp_dir()}, std::move(handlers), request_ids);
   auto port = server.start();

@@ -8,7 +8,7 @@ namespace {
 bool is_background(int priority) { return priority != static_cast<int>(Priority::Player); }
 }  // namespace
 
-Scheduler::Scheduler(SchedulerOptions options) : options_(options) {
+Scheduler::Scheduler(SchedulerOptions options, const Clock& clock) : options_(options), clock_(clock) {
   if (options_.workers < 1) options_.workers = 1;
   if (options_.background_workers <= 0) options_.background_workers = std::max(1, options_.workers - 1);
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { work(); });
@@ -39,11 +39,6 @@ std::size_t Scheduler::queued_background() const {
   for (const auto& queued : queue_)
     if (is_background(std::get<0>(queued))) ++count;
   return count;
-}
-
-Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key, Priority priority,
-                                                        const std::string& group, JobFunction job) {
-  return submit(key, priority, group, [job = std::move(job)](SegmentBuffer& out, const PausePoint&) { return job(out); });
 }
 
 Result<std::shared_ptr<SegmentBuffer>> Scheduler::submit(const std::string& key, Priority priority,
@@ -151,7 +146,7 @@ void Scheduler::work() {
     auto buffer = entry.buffer;
     lock.unlock();
 
-    auto started = std::chrono::steady_clock::now();
+    const auto started = clock_.steady();
     std::chrono::steady_clock::duration pause_budget = options_.max_pause;
     const PausePoint pause_point = [this, &key, &pause_budget] { pause(key, pause_budget); };
     Status status = Error(Errc::InternalError, "transcode job threw");
@@ -160,7 +155,7 @@ void Scheduler::work() {
     } catch (const std::exception& e) {
       status = Error(Errc::InternalError, std::string("transcode job threw: ") + e.what());
     }
-    std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - started;
+    const std::chrono::duration<double> seconds = clock_.steady() - started;
 
     lock.lock();
     // A player may have joined while it ran (submit moved it to the player count).
@@ -194,9 +189,9 @@ void Scheduler::pause(const std::string& key, std::chrono::steady_clock::duratio
     return !stopping_ && running_player_ > 0 && entries_.at(key).priority != Priority::Player && !player_queued();
   };
   if (!must_wait()) return;
-  const auto from = std::chrono::steady_clock::now();
-  paused_.wait_until(lock, from + budget, [&] { return !must_wait(); });
-  budget -= std::chrono::steady_clock::now() - from;
+  const auto from = clock_.steady();
+  paused_.wait_for(lock, budget, [&] { return !must_wait(); });
+  budget -= clock_.steady() - from;
 }
 
 bool Scheduler::pending(const std::string& key) const {

@@ -1,9 +1,7 @@
 #pragma once
 // Handlers of the route table. Each takes the authorised request and returns the response;
 // failures come back as Error and are rendered once, in OssService.
-#include <nlohmann/json_fwd.hpp>
-
-#include "osslive/hls/manifest.hpp"
+#include "osslive/oss/object_reads.hpp"
 #include "osslive/oss/service.hpp"
 
 namespace osslive::oss {
@@ -47,24 +45,6 @@ HandlerResult abort_multipart(HandlerEnv& env);
 HandlerResult list_parts(HandlerEnv& env);
 HandlerResult list_multipart_uploads(HandlerEnv& env);
 
-// GetObject / HeadObject of any key: conditionals, Range, response-* overrides, file body.
-HandlerResult serve_object(const store::BucketStore& store, Request& request, std::string_view bucket,
-                           std::string_view key, bool with_body);
-
-// An object small enough to read whole (playlists): its info and its bytes, read from one pinned
-// file so the two always belong together. Larger than `limit`: InvalidArgument naming `what`.
-struct SmallObject {
-  store::ObjectInfo info;
-  std::string text;
-};
-Result<SmallObject> read_small_object(const store::BucketStore& store, std::string_view bucket, std::string_view key,
-                                      std::uint64_t limit, std::string_view what);
-
-// hls/status (osslive extension) of a media or subtitle playlist: its identity and one entry per
-// segment, as JSON that nobody caches.
-Response playlist_status_response(const Request& request, const std::string& token, double duration_s,
-                                  const hls::SourceRef& source, nlohmann::json segments);
-
 // Shared pieces
 store::ObjectMeta meta_from_headers(const Headers& headers);
 std::string quoted_etag(std::string_view etag);
@@ -75,6 +55,5 @@ void add_object_headers(Response& response, const store::ObjectInfo& info, std::
 Status check_content_md5(const Request& request);
 // Bytes of the body as a store PutBody (moves the spooled file).
 store::PutBody take_body(Request& request);
-Result<std::string> body_text(Request& request, std::size_t limit);
 
 }  // namespace osslive::oss

@@ -23,20 +23,16 @@ struct Route {
   bool anonymous_read;           // allowed anonymously on a public-read bucket
 };
 
-HandlerResult process_post(HandlerEnv& env) {
+// x-oss-process: the live layer's own table picks the handler and names the operation.
+HandlerResult process(HandlerEnv& env) {
   if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
-  return env.deps.process->post(env.context);
-}
-
-HandlerResult process_get(HandlerEnv& env) {
-  if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
-  return env.deps.process->get(env.context);
+  return env.deps.process->handle(env.context);
 }
 
 // The one route table: method + level + the sub-resource in the query. First match wins.
 constexpr std::array kRoutes{
     Route{"ListBuckets", "GET", Level::Service, "", list_buckets, false},
-    Route{"GenerateVideoPlaylist", "POST", Level::Service, "GenerateVideoPlaylist", process_post, false},
+    Route{"GenerateVideoPlaylist", "POST", Level::Service, "GenerateVideoPlaylist", process, false},
     Route{"GetBucketAcl", "GET", Level::Bucket, "acl", get_bucket_acl, false},
     Route{"PutBucketAcl", "PUT", Level::Bucket, "acl", put_bucket_acl, false},
     Route{"GetBucketInfo", "GET", Level::Bucket, "bucketInfo", get_bucket_info, false},
@@ -51,11 +47,11 @@ constexpr std::array kRoutes{
     Route{"ListObjects", "GET", Level::Bucket, "", list_objects, true},
     Route{"InitiateMultipartUpload", "POST", Level::Object, "uploads", initiate_multipart, false},
     Route{"CompleteMultipartUpload", "POST", Level::Object, "uploadId", complete_multipart, false},
-    Route{"PostProcess", "POST", Level::Object, "x-oss-process", process_post, false},
+    Route{"PostObjectProcess", "POST", Level::Object, "x-oss-process", process, false},
     Route{"UploadPart", "PUT", Level::Object, "uploadId", upload_part, false},
     Route{"ListParts", "GET", Level::Object, "uploadId", list_parts, false},
     Route{"AbortMultipartUpload", "DELETE", Level::Object, "uploadId", abort_multipart, false},
-    Route{"GetProcess", "GET", Level::Object, "x-oss-process", process_get, true},
+    Route{"GetObjectProcess", "GET", Level::Object, "x-oss-process", process, true},
     Route{"GetObjectMeta", "HEAD", Level::Object, "objectMeta", get_object_meta, true},
     Route{"GetObjectMeta", "GET", Level::Object, "objectMeta", get_object_meta, true},
     Route{"PutObject", "PUT", Level::Object, "", put_object, false},

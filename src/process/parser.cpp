@@ -217,19 +217,19 @@ Result<std::string> process_from_body(std::string_view body) {
   return std::move(*decoded);
 }
 
-Result<Request> classify(const Chain& chain) {
+Result<Operation> classify(const Chain& chain) {
   if (chain.size() == 2 && holds<HlsM3u8>(chain, 0) && holds<SaveAs>(chain, 1))
-    return Request{M3u8AndSave{std::get<HlsM3u8>(chain[0].op), std::get<SaveAs>(chain[1].op)}};
+    return Operation{M3u8AndSave{std::get<HlsM3u8>(chain[0].op), std::get<SaveAs>(chain[1].op)}};
   if (chain.size() == 1 && holds<HlsM3u8>(chain, 0))
     return Error(Errc::InvalidArgument, "hls/m3u8 needs |sys/saveas,o_<base64 of the playlist key>")
         .with("ArgumentName", std::string(kProcessName))
         .with("ArgumentValue", "hls/m3u8");
-  if (chain.size() == 1 && holds<HlsSign>(chain, 0)) return Request{SignPlaylist{std::get<HlsSign>(chain[0].op)}};
-  if (chain.size() == 1 && holds<HlsTs>(chain, 0)) return Request{TsOnMissing{std::get<HlsTs>(chain[0].op)}};
-  if (chain.size() == 1 && holds<HlsStatus>(chain, 0)) return Request{PlaylistStatus{}};
+  if (chain.size() == 1 && holds<HlsSign>(chain, 0)) return Operation{SignPlaylist{std::get<HlsSign>(chain[0].op)}};
+  if (chain.size() == 1 && holds<HlsTs>(chain, 0)) return Operation{TsOnMissing{std::get<HlsTs>(chain[0].op)}};
+  if (chain.size() == 1 && holds<HlsStatus>(chain, 0)) return Operation{PlaylistStatus{}};
   if (chain.size() == 1 && holds<IfStatusEq404>(chain, 0)) {
     const Chain& body = std::get<IfStatusEq404>(chain[0].op).body;
-    if (body.size() == 1 && holds<HlsTs>(body, 0)) return Request{TsOnMissing{std::get<HlsTs>(body[0].op)}};
+    if (body.size() == 1 && holds<HlsTs>(body, 0)) return Operation{TsOnMissing{std::get<HlsTs>(body[0].op)}};
   }
   std::string shape;
   for (std::size_t i = 0; i < chain.size(); ++i) shape += (i ? "|" : "") + describe(chain[i]);

@@ -8,6 +8,7 @@
 #include "audio_track.hpp"
 #include "exact.hpp"
 #include "osslive/media/source_reader.hpp"
+#include "osslive/transcode/encoder_settings.hpp"
 #include "osslive/media/ts_muxer.hpp"
 #include "packet_interleaver.hpp"
 #include "video_track.hpp"
@@ -52,7 +53,7 @@ class SegmentJob {
       : params_(manifest.params), segment_(segment), source_(std::move(source)), options_(options), sink_(sink) {
     threads_ = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     encoder_threads_ = options.encoder_threads > 0 ? options.encoder_threads : std::max(1, threads_ * 3 / 2);
-    deadline_ = std::chrono::steady_clock::now() + options.timeout;
+    deadline_ = options.deadline;
   }
 
   Status run() {
@@ -114,8 +115,7 @@ class SegmentJob {
     c.clock = reader.video_clock();
     c.fresh = fresh;
     c.threads = threads_;
-    c.encoder_threads = encoder_threads_;
-    c.preset = c.params.encoder == "libx265" ? options_.x265_preset : options_.x264_preset;
+    c.encoder = video_encoder_settings(c.params, options_, encoder_threads_);
     return c;
   }
 

@@ -28,29 +28,7 @@ media::VideoGeometry geometry_of(const hls::VideoParams& p) {
 }  // namespace
 
 Result<VideoTrack> VideoTrack::open(const VideoTrackConfig& config, PacketInterleaver& out) {
-  const hls::VideoParams& p = config.params;
-  media::VideoEncoderSettings settings;
-  settings.encoder = p.encoder;
-  settings.width = p.width;
-  settings.height = p.height;
-  settings.pix_fmt = p.pix_fmt;
-  settings.frame_rate = p.frame_rate;
-  settings.crf = p.crf;
-  settings.bitrate = p.bitrate;
-  settings.maxrate = p.maxrate;
-  settings.bufsize = p.bufsize;
-  settings.preset = config.preset;
-  settings.threads = config.encoder_threads;
-  // Keyframes at least every 2 s; counted from the segment's first frame (an IDR).
-  settings.keyint = static_cast<int>(std::max<std::int64_t>(1, 2 * p.frame_rate.num / p.frame_rate.den));
-  // Below 5 fps the B-frame reorder delay would pass the timestamp offset's headroom. x264 0.164's
-  // macroblock-tree with B-frames gives different bytes for the same input from run to run (single-
-  // threaded too, on segments that start mid-source), and a segment must be a pure function of its
-  // input. Of the two cures, no B-frames costs about 25 % in size at the same crf and PSNR, no
-  // MB-tree about 50 % (docs/PERFORMANCE.md); no B-frames also makes DTS = PTS, so the first packet
-  // leaves the encoder one reorder delay sooner.
-  settings.b_frames = p.encoder == "libx265" && p.frame_rate.num >= 5 * p.frame_rate.den;
-  OSSLIVE_ASSIGN(auto encoder, media::VideoEncoder::open(settings));
+  OSSLIVE_ASSIGN(auto encoder, media::VideoEncoder::open(config.encoder));
   return VideoTrack(config, std::move(encoder), out);
 }
 

@@ -26,8 +26,7 @@ struct VideoTrackConfig {
   media::StreamClock clock;      // the video stream's
   bool fresh = false;            // decoding starts at the file start (no seek)
   int threads = 1;               // picture conversion
-  int encoder_threads = 1;       // x264/x265 frame threads
-  std::string preset;
+  media::VideoEncoderSettings encoder;  // from video_encoder_settings()
 };
 
 // The constant 90 kHz offset of every segment of every playlist: large enough that the first

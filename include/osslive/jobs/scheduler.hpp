@@ -15,12 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "osslive/core/clock.hpp"
 #include "osslive/core/result.hpp"
+#include "osslive/jobs/job_queue.hpp"
 #include "osslive/jobs/segment_buffer.hpp"
 
 namespace osslive::jobs {
-
-enum class Priority { Player = 0, Prefetch = 1, Initial = 2 };
 
 struct SchedulerOptions {
   int workers = 2;
@@ -58,20 +58,13 @@ struct JobEvent {
   bool ok;
 };
 
-// Makes the bytes of one segment into `out` on a worker thread; the scheduler calls
-// out.finish() or out.fail() with the result.
-using JobFunction = std::function<Status(SegmentBuffer& out)>;
-// Called by a job between units of work (a transcoder: between pictures): it returns at once,
-// or, in a background job while a player job runs (background_yields), waits until none does,
-// so a player who arrives while prefetch is already running gets the cores. A job that a player
-// has joined no longer waits, nor does any while a player job is queued for want of a worker (the
-// paused job's worker is then the one to free). One job waits for at most max_pause in all.
-using PausePoint = std::function<void()>;
-using PausableJobFunction = std::function<Status(SegmentBuffer& out, const PausePoint& pause)>;
-
-class Scheduler {
+// The pause point (job_queue.hpp) waits only with background_yields. A job that a player has
+// joined no longer waits, nor does any while a player job is queued for want of a worker (the
+// paused job's worker is then the one to free). One job waits for at most max_pause in all,
+// measured on the injected clock.
+class Scheduler final : public JobQueue {
  public:
-  explicit Scheduler(SchedulerOptions options);
+  explicit Scheduler(SchedulerOptions options, const Clock& clock = system_clock());
   ~Scheduler();  // shutdown()
   // Lets running jobs end and fails queued ones with ServiceUnavailable; later submits fail too.
   // Call it before destroying what jobs use.
@@ -79,19 +72,13 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // The buffer of the job for `key`: joins a queued or running job (a player raises a queued
-  // job's priority) or queues `job`. `group` ties jobs of one playlist together for abandon().
-  // A player beyond queue_limit: SlowDown. Background beyond prefetch_limit: nullptr (dropped).
+  // JobQueue. A player beyond queue_limit: SlowDown. Background beyond prefetch_limit: dropped.
+  using JobQueue::submit;
   Result<std::shared_ptr<SegmentBuffer>> submit(const std::string& key, Priority priority, const std::string& group,
-                                                JobFunction job);
-  Result<std::shared_ptr<SegmentBuffer>> submit(const std::string& key, Priority priority, const std::string& group,
-                                                PausableJobFunction job);
-
-  // Drops queued background jobs of `group` that keep(key) rejects (a seek moved the playhead).
-  std::size_t abandon(const std::string& group, const std::function<bool(const std::string& key)>& keep);
-
-  bool pending(const std::string& key) const;
-  std::vector<std::string> running_keys() const;
+                                                PausableJobFunction job) override;
+  std::size_t abandon(const std::string& group, const std::function<bool(const std::string& key)>& keep) override;
+  bool pending(const std::string& key) const override;
+  std::vector<std::string> running_keys() const override;
   SchedulerStats stats() const;
   void set_observer(std::function<void(const JobEvent&)> observer);
 
@@ -114,6 +101,7 @@ class Scheduler {
   bool player_queued() const;                   // needs mutex_
 
   SchedulerOptions options_;
+  const Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable paused_;  // background jobs waiting at a pause point

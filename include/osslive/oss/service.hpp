@@ -22,12 +22,12 @@ struct RequestContext {
   store::BucketInfo bucket;  // filled for bucket- and object-level requests
 };
 
-// x-oss-process requests (hls/m3u8, hls/sign, hls/ts), provided by the live-transcoding layer.
+// x-oss-process requests (POST/GET object?x-oss-process, POST /?GenerateVideoPlaylist), provided by
+// the live-transcoding layer, which names the operation (request.operation) from its own table.
 class ProcessApi {
  public:
   virtual ~ProcessApi() = default;
-  virtual Response post(RequestContext& context) = 0;  // POST object?x-oss-process
-  virtual Response get(RequestContext& context) = 0;   // GET object?x-oss-process
+  virtual Result<Response> handle(RequestContext& context) = 0;
 };
 
 struct ServiceDeps {

@@ -79,6 +79,6 @@ struct TsOnMissing {  // GET segment?x-oss-process=if_status_eq_404{hls/ts,...} 
   HlsTs ts;
 };
 struct PlaylistStatus {};  // GET playlist?x-oss-process=hls/status (osslive extension)
-using Request = std::variant<M3u8AndSave, SignPlaylist, TsOnMissing, PlaylistStatus>;
+using Operation = std::variant<M3u8AndSave, SignPlaylist, TsOnMissing, PlaylistStatus>;
 
 }  // namespace osslive::process

@@ -20,6 +20,6 @@ Result<Chain> parse_chain(std::string_view process);
 Result<std::string> process_from_body(std::string_view body);
 
 // Recognises which request shape a chain is, or InvalidArgument saying what is missing.
-Result<Request> classify(const Chain& chain);
+Result<Operation> classify(const Chain& chain);
 
 }  // namespace osslive::process

@@ -25,7 +25,8 @@ struct TranscodeOptions {
   int encoder_threads = 0;
   std::string x264_preset = "veryfast";
   std::string x265_preset = "ultrafast";
-  std::chrono::milliseconds timeout{120'000};  // whole job, via the input's interrupt deadline
+  // The whole job ends by then, via the input's interrupt deadline (the caller reads its clock).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   // Called between pictures; may block (the scheduler pauses prefetch while a player's job runs).
   std::function<void()> pause;
 };

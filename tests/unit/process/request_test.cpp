@@ -57,7 +57,7 @@ TEST(ProcessFromBody, EmptyMissingOrBroken) {
   }
 }
 
-Result<Request> classify_text(const std::string& process) {
+Result<Operation> classify_text(const std::string& process) {
   OSSLIVE_ASSIGN(Chain chain, parse_chain(process));
   return classify(chain);
 }

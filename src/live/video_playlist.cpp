@@ -1,34 +1,22 @@
-// POST /?GenerateVideoPlaylist (osslive extension, SPEC §9): a master playlist over several
-// renditions of one source. Each video and audio rendition is a media playlist exactly like
-// hls/m3u8 writes (so hls/ts, hls/sign and hls/status serve it unchanged); subtitle renditions
-// are WebVTT playlists cut on demand by hls/ts.
+// POST /?GenerateVideoPlaylist (osslive extension): a master playlist over several renditions of
+// one source. Each video and audio rendition is a media playlist exactly like hls/m3u8 writes (so
+// hls/ts, hls/sign and hls/status serve it unchanged); subtitle renditions are WebVTT playlists cut
+// on demand by hls/ts.
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "handlers.hpp"
-#include "osslive/hls/codecs.hpp"
 #include "osslive/hls/playlist.hpp"
 #include "osslive/hls/renditions.hpp"
-#include "osslive/media/codec_probe.hpp"
-#include "osslive/media/probe.hpp"
-#include "osslive/media/tracks.hpp"
-#include "osslive/oss/live_transcoding.hpp"
+#include "osslive/oss/object_reads.hpp"
+#include "parts.hpp"
 
-namespace osslive::oss {
+namespace osslive::live {
 namespace {
 
 constexpr std::string_view kPlaylistType = "application/vnd.apple.mpegurl";
-
-media::ProbeLimits probe_limits(const TranscodeConfig& config) {
-  media::ProbeLimits limits;
-  limits.max_width = config.max_source_width;
-  limits.max_height = config.max_source_height;
-  limits.max_duration_us = config.max_source_duration_ms * 1000;
-  limits.max_streams = config.max_source_streams;
-  return limits;
-}
 
 std::string oss_uri(std::string_view bucket, std::string_view key) {
   return "oss://" + std::string(bucket) + "/" + std::string(key);
@@ -40,35 +28,6 @@ Status check_address(const hls::OssUri& uri, std::string_view field) {
   if (Status key = store::validate_object_key(uri.key); !key.ok())
     return invalid_argument(field, "names a key that is not allowed: " + key.error().message(), uri.key);
   return {};
-}
-
-// The encoder settings a segment job uses for these parameters (transcode/video_track.cpp), so the
-// probe encode writes the same parameter sets.
-media::VideoEncoderSettings encoder_settings(const hls::VideoParams& p, const transcode::TranscodeOptions& options) {
-  media::VideoEncoderSettings s;
-  s.encoder = p.encoder;
-  s.width = p.width;
-  s.height = p.height;
-  s.pix_fmt = p.pix_fmt;
-  s.frame_rate = p.frame_rate;
-  s.crf = p.crf;
-  s.bitrate = p.bitrate;
-  s.maxrate = p.maxrate;
-  s.bufsize = p.bufsize;
-  s.preset = p.encoder == "libx265" ? options.x265_preset : options.x264_preset;
-  s.threads = 1;
-  s.keyint = static_cast<int>(std::max<std::int64_t>(1, 2 * p.frame_rate.num / p.frame_rate.den));
-  s.b_frames = p.frame_rate.num >= 5 * p.frame_rate.den;
-  return s;
-}
-
-Result<std::string> video_codecs(const hls::VideoParams& p, const transcode::TranscodeOptions& options) {
-  OSSLIVE_ASSIGN(std::string packet, media::first_video_packet(encoder_settings(p, options)));
-  const bool hevc = p.codec == "h265";
-  std::string_view sps = hls::find_sps(packet, hevc);
-  auto codecs = hevc ? hls::hvc1_codecs(sps) : hls::avc1_codecs(sps);
-  if (!codecs) return Error(Errc::InternalError, p.encoder + " wrote no readable sequence parameter set");
-  return *codecs;
 }
 
 std::string response_json(const hls::RenditionPlan& plan, std::string_view request_id) {
@@ -103,9 +62,12 @@ std::string response_json(const hls::RenditionPlan& plan, std::string_view reque
 
 }  // namespace
 
-Result<Response> LiveTranscoding::generate_video_playlist(RequestContext& context) {
-  Request& request = context.request;
-  OSSLIVE_ASSIGN(std::string body, body_text(request, hls::kMaxRequestBytes));
+Result<Response> generate_video_playlist(LiveCall& call) {
+  LiveService::Parts& live = call.live;
+  store::BucketStore& store = live.deps.store;
+  MediaBackend& media = live.deps.media;
+  Request& request = call.request();
+  OSSLIVE_ASSIGN(std::string body, oss::body_text(request, hls::kMaxRequestBytes));
   OSSLIVE_ASSIGN(hls::VideoPlaylistRequest job, hls::parse_video_playlist_request(body));
   OSSLIVE_TRY(check_address(job.source, "SourceURI"));
   OSSLIVE_TRY(check_address(job.master, "MasterURI"));
@@ -114,27 +76,26 @@ Result<Response> LiveTranscoding::generate_video_playlist(RequestContext& contex
     if (const auto* s = std::get_if<hls::SubtitleTarget>(&target.media); s && s->source)
       OSSLIVE_TRY(check_address(*s->source, target.field + ".Subtitle.SourceURI"));
   }
-  auto master_bucket = store_.bucket_info(job.master.bucket);
+  auto master_bucket = store.bucket_info(job.master.bucket);
   if (!master_bucket.ok()) return std::move(master_bucket).error().with("BucketName", job.master.bucket);
 
-  auto opened = store_.open_object(job.source.bucket, job.source.key);
+  auto opened = store.open_object(job.source.bucket, job.source.key);
   if (!opened.ok()) return std::move(opened).error().with("Key", job.source.key).with("BucketName", job.source.bucket);
   const store::OpenObject& source = *opened;
-  const media::ProbeLimits limits = probe_limits(config_);
   hls::SourceDescription described;
   described.ref = {job.source.bucket, job.source.key, source.info.etag, source.info.size};
-  auto probed = media::probe(source.file, limits);
+  auto probed = media.probe(source.file);
   if (!probed.ok()) return std::move(probed).error().context("source " + job.source.key);
   described.info = std::move(probed).value();
-  OSSLIVE_ASSIGN(described.tracks, media::probe_tracks(source.file, limits));
+  OSSLIVE_ASSIGN(described.tracks, media.probe_tracks(source.file));
 
   std::map<std::size_t, hls::ExternalSubtitles> externals;
   for (std::size_t i = 0; i < job.targets.size(); ++i) {
     const auto* s = std::get_if<hls::SubtitleTarget>(&job.targets[i].media);
     if (!s || !s->source) continue;
-    auto file = store_.open_object(s->source->bucket, s->source->key);
+    auto file = store.open_object(s->source->bucket, s->source->key);
     if (!file.ok()) return std::move(file).error().with("Key", s->source->key).with("BucketName", s->source->bucket);
-    auto tracks = media::probe_tracks(file->file, limits);
+    auto tracks = media.probe_tracks(file->file);
     if (!tracks.ok())
       return invalid_argument(job.targets[i].field + ".Subtitle.SourceURI", "is not a subtitle file libavformat reads",
                               s->source->key);
@@ -145,7 +106,7 @@ Result<Response> LiveTranscoding::generate_video_playlist(RequestContext& contex
 
   std::vector<std::string> codecs;
   for (const hls::PlannedMedia& v : plan.video) {
-    auto found = video_codecs(*v.manifest.params.video, transcode_options_);
+    auto found = media.video_codecs(*v.manifest.params.video);
     if (!found.ok()) return std::move(found).error().context(job.targets[v.target].field + ".Video");
     codecs.push_back(std::move(found).value());
   }
@@ -158,26 +119,29 @@ Result<Response> LiveTranscoding::generate_video_playlist(RequestContext& contex
     put.data = std::move(text);
     store::ObjectMeta meta;
     meta.content_type = std::string(kPlaylistType);
-    return store_.put_object(plan.bucket, key, std::move(put), meta);
+    return store.put_object(plan.bucket, key, std::move(put), meta);
   };
-  std::vector<std::shared_ptr<const Playlist>> made;
+  std::vector<PlaylistRef> made;
   for (const auto* list : {&plan.video, &plan.audio}) {
     for (const hls::PlannedMedia& m : *list) {
       OSSLIVE_ASSIGN(store::ObjectInfo stored, put_text(m.key, hls::render_playlist(m.manifest, m.plan, m.key)));
-      made.push_back(std::make_shared<const Playlist>(Playlist{plan.bucket, m.key, stored.etag, m.manifest, m.plan}));
+      auto playlist = std::make_shared<PlaylistObject>();
+      playlist->bucket = plan.bucket;
+      playlist->key = m.key;
+      playlist->etag = stored.etag;
+      playlist->kind = MediaPlaylist{m.manifest, m.plan};
+      made.push_back(std::move(playlist));
     }
   }
   for (const hls::PlannedSubtitles& s : plan.subtitles)
     OSSLIVE_TRY(put_text(s.key, hls::render_subtitle_playlist(s.manifest, s.plan, s.key)));
   OSSLIVE_TRY(put_text(plan.master_key, master_text));
-  stats_.playlists += made.size() + plan.subtitles.size();
+  live.stats.playlists += made.size() + plan.subtitles.size();
 
-  {
-    std::lock_guard lock(cache_mutex_);
-    for (const auto& playlist : made) cache_.push_front(playlist);
-    while (cache_.size() > 256) cache_.pop_back();
+  for (const PlaylistRef& playlist : made) {
+    live.playlists.remember(playlist);
+    live.prefetch.initial(playlist);
   }
-  for (const auto& playlist : made) pretranscode(playlist);
   spdlog::info("{} master {}/{} for {}/{}: {} video, {} audio, {} subtitle renditions, token {}", request.request_id,
                plan.bucket, plan.master_key, job.source.bucket, job.source.key, plan.video.size(), plan.audio.size(),
                plan.subtitles.size(), plan.token);
@@ -188,4 +152,4 @@ Result<Response> LiveTranscoding::generate_video_playlist(RequestContext& contex
   return response;
 }
 
-}  // namespace osslive::oss
+}  // namespace osslive::live
