@@ -56,20 +56,24 @@ announce() {
   port=${host##*:}
   host=${host%:*}
   case "$host" in "" | 0.0.0.0 | "::" | "[::]") host=127.0.0.1 ;; esac
-  local endpoint=http://$host:$port
+  local endpoint=http://$host:$port key paste
   [[ -n $key_id ]] || key_from_files
-  printf '\n'
-  printf 'osslive is ready.\n'
-  printf '  console:  %s/-/console  (sign in there with the key below)\n' "$endpoint"
   if [[ -n $key_id ]]; then
-    printf '  key:      AccessKeyId=%s AccessKeySecret=%s\n' "$key_id" "$key_secret"
+    key="AccessKeyId=$key_id AccessKeySecret=$key_secret"
+    paste=$(printf 'OSS_ENDPOINT=%q OSS_AK=%q OSS_SK=%q %q' "$endpoint" "$key_id" "$key_secret" "$try_command")
   else
-    printf '  key:      the one in auth.credentials of %s\n' "${config:-your config}"
-    key_id='<AccessKeyId>' key_secret='<AccessKeySecret>'
+    key="the one in auth.credentials of ${config:-your config}"
+    paste="OSS_ENDPOINT=$endpoint OSS_AK=<AccessKeyId> OSS_SK=<AccessKeySecret> $try_command"
   fi
-  printf '  try it:   in another terminal, in the folder you ran run.sh from, paste this line: it uploads\n'
-  printf '            a 20 s sample made with ffmpeg, makes an HLS playlist and prints a signed URL to play\n'
-  printf '\n%s\n\n' "$(printf 'OSS_ENDPOINT=%q OSS_AK=%q OSS_SK=%q %q' "$endpoint" "$key_id" "$key_secret" "$try_command")"
+  # After the server's first log lines (stderr, right behind these), and in one write, so that
+  # none of them lands inside.
+  sleep 0.2
+  printf '\nosslive is ready.\n%s\n%s\n%s\n%s\n\n%s\n\n' \
+    "  console:  $endpoint/-/console  (sign in there with the key below)" \
+    "  key:      $key" \
+    "  try it:   paste the line below into another terminal, in the same folder: it makes a 20 s" \
+    "            sample with ffmpeg, uploads it, makes an HLS playlist and prints a signed URL to play" \
+    "$paste"
 }
 
 while IFS= read -r line; do

@@ -4,11 +4,12 @@
 // - once the server listens it prints the console's URL, the key, and one line to paste;
 // - that line, run as printed, uploads a sample made with ffmpeg, makes a playlist and prints a
 //   signed hls/sign,live_1 URL, which ffmpeg plays to the end;
-// - started again on the same data, it shows the same key (the dev key is kept in the data folder).
+// - started again on the same data, it shows the same key (the dev key is kept in the data folder),
+//   also from a server that does not print its key again (read from the data folder then).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { binaryPath } from './lib/server.mjs';
@@ -113,7 +114,7 @@ test('run.sh on the suite\'s build compiles nothing, and its one line plays a si
   assert.ok(audio, 'the sample has sound');
   assert.ok(Math.abs(Number(probe.format.duration) - 20) < 0.1, `duration ${probe.format.duration}`);
 
-  assert.deepEqual(await server.stop(), { code: 0, signal: null }, 'Ctrl-C or SIGTERM stops the server cleanly');
+  assert.deepEqual(await server.stop(), { code: 0, signal: null }, 'SIGTERM reaches the server (run.sh execs it) and it stops cleanly');
 
   // Started again on the same data: the same key, whether or not the server prints it again.
   const again = startRunSh(['--listen', '127.0.0.1:0', '--data-dir', data.dir, '--log-level', 'warn']);
@@ -121,4 +122,29 @@ test('run.sh on the suite\'s build compiles nothing, and its one line plays a si
   const out2 = await again.ready;
   assert.ok(out2.split('\n').includes(keyLine), out2);
   assert.deepEqual(await again.stop(), { code: 0, signal: null });
+});
+
+// What run.sh prints when the server's start-up lines carry no key: the dev key file in the data
+// folder (--data-dir, or the config's data_dir), or the key given with the flags.
+test('the line to paste carries the key the server uses when the server does not print it', () => {
+  const data = tempDir('osslive-announce-');
+  try {
+    mkdirSync(data.file('.osslive'));
+    writeFileSync(data.file('.osslive/dev-credentials.json'),
+      JSON.stringify({ access_key_id: 'LTAIfromthefile', access_key_secret: 'secret-from-the-file' }));
+    writeFileSync(data.file('config.json'), JSON.stringify({ data_dir: data.dir }));
+    const announce = (args) => spawnSync('bash', ['scripts/lib/announce.sh', 'scripts/try.sh', ...args], {
+      cwd: REPO, input: 'osslive listening on http://0.0.0.0:9100\n', encoding: 'utf8' }).stdout;
+    for (const args of [['--config', 'config/osslive.json', '--data-dir', data.dir], ['--config', data.file('config.json')]]) {
+      const out = announce(args);
+      assert.match(out, /^ {2}key: {6}AccessKeyId=LTAIfromthefile AccessKeySecret=secret-from-the-file$/m, out);
+      assert.match(out, /^OSS_ENDPOINT=http:\/\/127\.0\.0\.1:9100 OSS_AK=LTAIfromthefile OSS_SK=secret-from-the-file scripts\/try\.sh$/m, out);
+      assert.match(out, /^ {2}console: {2}http:\/\/127\.0\.0\.1:9100\/-\/console /m, out);
+    }
+    const flags = announce(['--config', 'config/osslive.json', '--data-dir', data.dir, '--access-key-id', 'LTAIflag',
+      '--access-key-secret', 'flag-secret']);
+    assert.match(flags, /^OSS_ENDPOINT=\S+ OSS_AK=LTAIflag OSS_SK=flag-secret scripts\/try\.sh$/m, flags);
+  } finally {
+    data.remove();
+  }
 });
