@@ -43,6 +43,8 @@ build_targets() {
     / Building CXX object tests\// { cpu += tests; next }
     / Building CXX object / { cpu += src }
     END { m = cpu / 2 / 60; print (m < 1) ? "under a minute" : "about " int(m + 0.5) " min" }' <<<"$plan")
-  step build "building $what: $files files to compile ($how_long on 2 cores)" \
+  local noun=files
+  ((files == 1)) && noun="file"
+  step build "building $what: $files $noun to compile ($how_long on 2 cores)" \
     cmake --build "$OSSLIVE_BUILD_DIR" "${target_args[@]}"
 }
