@@ -8,7 +8,7 @@ BENCH_SK=bench-secret-osslive-0001
 # OSSLIVE_BIN=path skips the build and uses that binary.
 bench_build() {
   if [[ -n ${OSSLIVE_BIN:-} ]]; then BENCH_BIN=$OSSLIVE_BIN; return; fi
-  cmake -S "$BENCH_ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOSSLIVE_BUILD_TESTS=OFF >/dev/null
+  cmake -S "$BENCH_ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOSSLIVE_BUILD_TESTS=OFF >/dev/null
   cmake --build "$BENCH_BUILD" --target osslive "$@" >/dev/null
   BENCH_BIN=$BENCH_BUILD/osslive
 }

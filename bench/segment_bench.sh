@@ -14,7 +14,7 @@ if [[ -n ${SEGMENT_BENCH:-} ]]; then
   bin=$SEGMENT_BENCH
 else
   # Needs add_subdirectory(bench) in the top-level CMakeLists.txt.
-  cmake -S "$BENCH_ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOSSLIVE_BUILD_TESTS=OFF >/dev/null
+  cmake -S "$BENCH_ROOT" -B "$BENCH_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOSSLIVE_BUILD_TESTS=OFF >/dev/null
   cmake --build "$BENCH_BUILD" --target segment_bench -j2 >/dev/null
   bin=$BENCH_BUILD/segment_bench
 fi
