@@ -129,7 +129,7 @@ class SegmentJob {
     c.base_us = params_.origin_us + params_.ss_us;
     c.clock = reader.audio_clock();
     c.source_rate = reader.audio_sample_rate();
-    c.source_frame_size = reader.audio_frame_size();
+    c.packet_grid = reader.audio_packet_grid();
     c.fresh = fresh;
     return c;
   }
