@@ -39,7 +39,7 @@ AudioTrack::AudioTrack(const AudioTrackConfig& config, media::AudioEncoder encod
       rate_(config.params.sample_rate),
       frame_samples_(hls::kAacFrameSamples),
       end_j_(config.first_frame + config.frames + config.tail),
-      next_j_(config.first_frame - config.preroll),
+      next_j_(config.first_frame - config.preroll - config.silent_start),
       placer_(config.clock, config.source_rate, config.packet_grid),
       resampler_(config.params.sample_rate, config.params.channels),
       encoder_(std::move(encoder)),

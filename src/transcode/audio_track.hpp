@@ -2,9 +2,10 @@
 // Private to src/transcode: the audio of one segment (docs/seamless.md, "Audio placement").
 // AudioPlacer puts each decoded frame on a source sample the same way in every job; runs of
 // contiguous samples go through the resampler onto the output sample grid, holes become silence.
-// The AAC encoder starts `preroll` frames before the segment's first frame and runs `tail` frames
-// past its last, and only the segment's own frames are kept: each is encoded with real audio on
-// both sides, so it joins its neighbours' frames from other jobs without a click.
+// The AAC encoder starts on `silent_start` frames of silence, then `preroll` frames before the
+// segment's first frame, and runs `tail` frames past its last; only the segment's own frames are
+// kept: each is encoded with real audio on both sides and with the encoder's rate control in the
+// same state as in every other job, so it joins its neighbours' frames without a click.
 #include <cstdint>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct AudioTrackConfig {
   std::int64_t first_frame = 0;  // j0
   std::int64_t frames = 0;       // j1 - j0
   int preroll = 6;               // AAC frames encoded before j0 and dropped
+  int silent_start = 0;          // AAC frames of silence encoded before those, and dropped
   int tail = 2;                  // AAC frames encoded after j1 - 1 and dropped
   std::int64_t base_us = 0;      // source time of output time 0
   media::StreamClock clock;      // the audio stream's
