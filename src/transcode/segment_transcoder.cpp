@@ -16,10 +16,12 @@ namespace osslive::transcode {
 namespace {
 
 // AAC frames encoded before the segment's first frame and after its last, then dropped
-// (SEAMLESS.md: at least two before and one after). The encoder's rate control converges slowly:
-// on the 1 kHz sine-join test (tests/unit/transcode/sine_join_test.cpp) the worst join residual
-// was 3.0% with 2 frames, 3.6% with 4, 2.7% with 8, 1.2% with 16 to 32 (one continuous encode:
-// 0.25%); the tail made no difference from 1 to 4.
+// (docs/seamless.md, "Pre-roll and tail": at least two before and one after). Before the silent
+// start below, the encoder's rate control converged slowly: on the 1 kHz sine-join test
+// (tests/unit/transcode/sine_join_test.cpp) the worst join residual was 3.0% with 2 frames, 3.6%
+// with 4, 2.7% with 8, 1.2% with 16 to 32 (one continuous encode: 0.25%); the tail made no
+// difference from 1 to 4. With the silent start, 8 frames measured as well as 32 on every source
+// of tests/unit/transcode/audio_join_test.cpp at its default settings.
 constexpr int kAudioPreroll = 32;
 constexpr int kAudioTail = 2;
 // AAC frames of silence encoded (and dropped) before the pre-roll. The encoder's rate control

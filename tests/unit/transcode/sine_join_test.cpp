@@ -1,5 +1,5 @@
 // A pure tone transcoded segment by segment must stay on one sine across every join
-// (SEAMLESS.md): the residual of one least-squares sine fit over the whole decoded output stays
+// (docs/seamless.md): the residual of one least-squares sine fit over the whole decoded output stays
 // under 5% of the amplitude within +-1024 samples of each join and under 2% at the 99th
 // percentile, next to one continuous encode of the same range by the ffmpeg CLI.
 #include "tone_measure.hpp"
