@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "exact.hpp"
-
 namespace osslive::transcode {
 
 using exact::Int128;

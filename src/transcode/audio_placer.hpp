@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "exact.hpp"
 #include "osslive/media/source_reader.hpp"
 
 namespace osslive::transcode {
@@ -66,7 +67,7 @@ class AudioPlacer {
   std::int64_t tolerance_ = 2;  // source samples a timestamp may be off by
   std::vector<Held> held_;
   std::int64_t held_samples_ = 0;
-  __extension__ __int128 held_sum_ = 0;  // sum of (raw position - offset) over held frames with a timestamp
+  exact::Int128 held_sum_ = 0;  // sum of (raw position - offset) over held frames with a timestamp
   std::int64_t held_stamped_ = 0;
   bool run_ = false;
   std::int64_t next_ = 0;                   // source sample the run expects next

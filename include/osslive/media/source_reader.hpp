@@ -65,8 +65,9 @@ class SourceReader {
   ~SourceReader();
 
   // Seeks backward to a keyframe at or before `source_us` (of the video stream when there is
-  // one, else the audio stream) and flushes the decoders. false: the container cannot seek
-  // there; the caller reopens the source to read from its start.
+  // one, else the audio stream), flushes the video decoder and opens a new audio decoder (whose
+  // start-up trim then applies only if the stream's first packet comes next). false: the
+  // container cannot seek there; the caller reopens the source to read from its start.
   Result<bool> seek(std::int64_t source_us);
 
   // The next decoded frame of either stream in decoding order; Kind::End after both decoders
