@@ -1,5 +1,6 @@
 #include "osslive/media/audio_resampler.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "frames_impl.hpp"
@@ -86,12 +87,13 @@ AudioResampler::AudioResampler(AudioResampler&&) noexcept = default;
 AudioResampler& AudioResampler::operator=(AudioResampler&&) noexcept = default;
 AudioResampler::~AudioResampler() = default;
 
-Status AudioResampler::push(const AudioFrame& frame, int skip, PlanarSamples& out) {
+Status AudioResampler::push(const AudioFrame& frame, int from, int to, PlanarSamples& out) {
   if (frame.empty()) return {};
   State& s = *state_;
   const AVFrame* f = frame.impl()->frame.get();
-  if (skip < 0) skip = 0;
-  if (skip >= f->nb_samples) return {};
+  from = std::max(from, 0);
+  to = std::min(to, f->nb_samples);
+  if (from >= to) return {};
   if (!s.matches(f)) {
     // A format change mid-run: keep what the old filter holds, then start over.
     if (s.swr) OSSLIVE_TRY(flush(out));
@@ -102,8 +104,8 @@ Status AudioResampler::push(const AudioFrame& frame, int skip, PlanarSamples& ou
   const int planes = planar ? f->ch_layout.nb_channels : 1;
   const int stride = planar ? bytes : bytes * f->ch_layout.nb_channels;
   std::vector<const std::uint8_t*> input(static_cast<std::size_t>(std::max(planes, 1)));
-  for (int p = 0; p < planes; ++p) input[static_cast<std::size_t>(p)] = f->extended_data[p] + static_cast<std::ptrdiff_t>(skip) * stride;
-  return s.convert(input.data(), f->nb_samples - skip, out);
+  for (int p = 0; p < planes; ++p) input[static_cast<std::size_t>(p)] = f->extended_data[p] + static_cast<std::ptrdiff_t>(from) * stride;
+  return s.convert(input.data(), to - from, out);
 }
 
 Status AudioResampler::flush(PlanarSamples& out) {

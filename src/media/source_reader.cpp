@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "audio_timing.hpp"
 #include "frames_impl.hpp"
 #include "pinned_input.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 
 std::int64_t to_us(std::int64_t ts, AVRational time_base) { return av_rescale_q(ts, time_base, AV_TIME_BASE_Q); }
 
-Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads) {
+Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads, bool manual_trim) {
   const AVCodecParameters* par = stream->codecpar;
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) {
@@ -31,6 +32,7 @@ Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads) {
   context->pkt_timebase = stream->time_base;
   context->thread_count = threads;
   context->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  if (manual_trim) context->flags2 |= AV_CODEC_FLAG2_SKIP_MANUAL;
   if (int rc = avcodec_open2(context.get(), codec, nullptr); rc < 0) {
     return Error(Errc::InvalidArgument, std::string("source stream cannot be decoded (") + codec->name +
                                             "): " + av_error_text(rc));
@@ -49,6 +51,7 @@ struct SourceReader::State {
   int audio = -1;
   CodecContextPtr video_decoder;
   CodecContextPtr audio_decoder;
+  bool audio_fed = false;  // the audio decoder has had a packet since it was opened
   PacketPtr packet{av_packet_alloc()};
   FramePtr frame{av_frame_alloc()};
   std::deque<DecodedFrame> ready;
@@ -69,6 +72,12 @@ struct SourceReader::State {
   std::optional<Result<DecodedFrame>> terminal;  // End or an error: every later next() repeats it
 
   AVStream* stream(int index) const { return input->streams[index]; }
+
+  // The audio stream's first packet: at or before the stream's start time.
+  bool is_stream_start(const AVPacket* pkt) const {
+    const std::int64_t start = stream(audio)->start_time;
+    return pkt->pts != AV_NOPTS_VALUE && start != AV_NOPTS_VALUE && pkt->pts <= start;
+  }
 
   // Moves every frame the decoder has into `ready`.
   Status receive(AVCodecContext* decoder, int index) {
@@ -97,6 +106,7 @@ struct SourceReader::State {
         }
         out.audio = make_audio_frame(frame.get());
         if (out.audio.empty()) return Error(Errc::InternalError, "out of memory while decoding");
+        read_frame_trim(frame.get(), out);
       }
       av_frame_unref(frame.get());
       ready.push_back(std::move(out));
@@ -165,7 +175,9 @@ struct SourceReader::State {
         choose_skip(packet.get());
         decoded = decode(video_decoder.get(), index, packet.get());
       } else if (index == audio) {
-        decoded = decode(audio_decoder.get(), index, packet.get());
+        decoded = state_packet_trim(packet.get(), !audio_fed && is_stream_start(packet.get()));
+        audio_fed = true;
+        if (decoded.ok()) decoded = decode(audio_decoder.get(), index, packet.get());
       }
       av_packet_unref(packet.get());
       OSSLIVE_TRY(std::move(decoded));
@@ -244,6 +256,7 @@ struct SourceReader::State {
       c.start_us = input->start_time;
     }
     if (st->time_base.num > 0 && st->time_base.den > 0) {
+      c.time_base = Rational{st->time_base.num, st->time_base.den};
       c.tick_us = std::max<std::int64_t>(1, av_rescale_rnd(st->time_base.num, AV_TIME_BASE, st->time_base.den, AV_ROUND_UP));
     }
     return c;
@@ -283,10 +296,10 @@ Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, 
     if (index != state->video && index != state->audio) format->streams[i]->discard = AVDISCARD_ALL;
   }
   if (state->video >= 0) {
-    OSSLIVE_ASSIGN(state->video_decoder, open_decoder(state->stream(state->video), std::max(1, options.threads)));
+    OSSLIVE_ASSIGN(state->video_decoder, open_decoder(state->stream(state->video), std::max(1, options.threads), false));
   }
   if (state->audio >= 0) {
-    OSSLIVE_ASSIGN(state->audio_decoder, open_decoder(state->stream(state->audio), 1));
+    OSSLIVE_ASSIGN(state->audio_decoder, open_decoder(state->stream(state->audio), 1, true));
   }
   return SourceReader(std::move(state));
 }
@@ -303,7 +316,12 @@ Result<bool> SourceReader::seek(std::int64_t source_us) {
     return false;
   }
   if (s.video_decoder) avcodec_flush_buffers(s.video_decoder.get());
-  if (s.audio_decoder) avcodec_flush_buffers(s.audio_decoder.get());
+  // A new audio decoder rather than a flushed one: its start-up trim is pending again, and only
+  // the stream's first packet keeps it (audio_timing.hpp).
+  if (s.audio_decoder) {
+    OSSLIVE_ASSIGN(s.audio_decoder, open_decoder(s.stream(s.audio), 1, true));
+    s.audio_fed = false;
+  }
   s.ready.clear();
   s.eof = false;
   s.drained = false;
@@ -321,11 +339,9 @@ int SourceReader::audio_sample_rate() const {
   return state_->audio_decoder ? state_->audio_decoder->sample_rate : 0;
 }
 
-int SourceReader::audio_frame_size() const {
-  if (!state_->audio_decoder) return 0;
-  int size = state_->audio_decoder->frame_size;
-  if (size <= 0) size = state_->stream(state_->audio)->codecpar->frame_size;
-  return std::max(size, 0);
+int SourceReader::audio_packet_grid() const {
+  if (!state_->audio_decoder) return 1;
+  return media::audio_packet_grid(state_->stream(state_->audio)->codecpar, state_->audio_decoder->sample_rate);
 }
 
 // Read after next() gave End: the background thread wrote it before handing that over.

@@ -39,7 +39,8 @@ AudioTrack::AudioTrack(const AudioTrackConfig& config, media::AudioEncoder encod
       rate_(config.params.sample_rate),
       frame_samples_(hls::kAacFrameSamples),
       end_j_(config.first_frame + config.frames + config.tail),
-      next_j_(config.first_frame - config.preroll),
+      next_j_(config.first_frame - config.preroll - config.silent_start),
+      placer_(config.clock, config.source_rate, config.packet_grid),
       resampler_(config.params.sample_rate, config.params.channels),
       encoder_(std::move(encoder)),
       timeline_(config.params.channels, (config.first_frame - config.preroll) * hls::kAacFrameSamples,
@@ -49,9 +50,6 @@ AudioTrack::AudioTrack(const AudioTrackConfig& config, media::AudioEncoder encod
   const std::int64_t sr = config.source_rate;
   offset_ = static_cast<std::int64_t>(
       exact::round_div(static_cast<Int128>(config.clock.start_us - config.base_us) * rate_, 1'000'000));
-  // Runs start on multiples of L = sr / gcd(sr, R) source samples, which are whole output
-  // samples: the resampler's phase is then the same from any starting frame. Rates without a
-  // short common period (L > 100 ms) round instead.
   const std::int64_t g = exact::gcd(sr, rate_);
   if (sr / g <= sr / 10) {
     align_ = sr / g;
@@ -59,20 +57,12 @@ AudioTrack::AudioTrack(const AudioTrackConfig& config, media::AudioEncoder encod
   } else {
     exact_align_ = false;
   }
-  snap_tolerance_ = static_cast<std::int64_t>(exact::ceil_div(static_cast<Int128>(config.clock.tick_us) * sr, 1'000'000)) + 2;
-  gap_tolerance_ = std::max<std::int64_t>(
-      static_cast<std::int64_t>(exact::ceil_div(static_cast<Int128>(frame_samples_) * sr, rate_)), snap_tolerance_);
 }
 
 std::int64_t AudioTrack::need_us(const AudioTrackConfig& config) {
   return config.base_us +
          exact::micros((config.first_frame - config.preroll) * hls::kAacFrameSamples, config.params.sample_rate, 1) -
          kWarmupUs;
-}
-
-std::int64_t AudioTrack::source_position(std::int64_t pts_us) const {
-  return static_cast<std::int64_t>(
-      exact::round_div(static_cast<Int128>(pts_us - config_.clock.start_us) * config_.source_rate, 1'000'000));
 }
 
 Result<bool> AudioTrack::on_frame(const media::DecodedFrame& frame) {
@@ -87,49 +77,40 @@ Result<bool> AudioTrack::on_frame(const media::DecodedFrame& frame) {
       return true;
     }
   }
-  if (!frame.has_pts) {
-    if (!run_active_) return false;
-    OSSLIVE_TRY(push(frame.audio, 0));
-    next_q_ += samples;
-  } else {
-    const std::int64_t q = source_position(frame.pts_us);
-    if (!run_active_) {
-      OSSLIVE_TRY(start_run(q, frame.audio));
-    } else if (q - next_q_ > gap_tolerance_) {
-      OSSLIVE_TRY(end_run());
-      OSSLIVE_TRY(start_run(q, frame.audio));
-    } else if (next_q_ - q > gap_tolerance_) {
-      const std::int64_t skip = next_q_ - q;
-      if (skip >= samples) return false;
-      OSSLIVE_TRY(push(frame.audio, static_cast<int>(skip)));
-      next_q_ = q + samples;
-    } else {
-      // Timestamp jitter within the tolerance: the run follows sample counts.
-      OSSLIVE_TRY(push(frame.audio, 0));
-      next_q_ += samples;
-    }
-  }
+  placements_.clear();
+  placer_.add(frame, placements_);
+  OSSLIVE_TRY(take_placements());
   OSSLIVE_TRY(encode_ready(false));
   return false;
 }
 
-Status AudioTrack::start_run(std::int64_t position, const media::AudioFrame& frame) {
-  // Codecs without a fixed frame size (PCM) still come in equal blocks in most containers.
-  const std::int64_t n = config_.source_frame_size > 0 ? config_.source_frame_size : frame.samples();
-  if (n > 0) {
-    const std::int64_t grid = static_cast<std::int64_t>(exact::round_div(position, n)) * n;
-    if (std::abs(grid - position) <= snap_tolerance_) position = grid;
+Status AudioTrack::take_placements() {
+  for (const Placement& p : placements_) {
+    if (p.new_run || !run_active_) {
+      OSSLIVE_TRY(end_run());
+      OSSLIVE_TRY(start_run(p));
+    } else {
+      OSSLIVE_TRY(push(p.audio, p.from, p.to));
+    }
   }
-  const std::int64_t skip = exact_align_ ? static_cast<std::int64_t>(exact::floor_mod(-position, align_)) : 0;
-  if (skip >= frame.samples()) return {};  // the next frame starts the run
-  const std::int64_t first = position + skip;
+  placements_.clear();
+  return {};
+}
+
+// Starts a resampler run with a placement. Runs start on multiples of L = sr / gcd(sr, R)
+// source samples, which are whole output samples: the resampler's phase is then the same from
+// any starting frame. Rates without a short common period (L > 100 ms) round instead.
+Status AudioTrack::start_run(const Placement& p) {
+  const std::int64_t begin = p.position + p.from;
+  const std::int64_t skip = exact_align_ ? static_cast<std::int64_t>(exact::floor_mod(-begin, align_)) : 0;
+  if (p.from + skip >= p.to) return {};  // the next placement starts the run
+  const std::int64_t first = begin + skip;
   run_out_ = offset_ + (exact_align_ ? static_cast<std::int64_t>(exact::floor_div(first, align_)) * align_out_
                                      : static_cast<std::int64_t>(exact::round_div(static_cast<Int128>(first) * rate_,
                                                                                   config_.source_rate)));
   resampler_.reset();
   run_active_ = true;
-  next_q_ = position + frame.samples();
-  return push(frame, static_cast<int>(skip));
+  return push(p.audio, static_cast<int>(p.from + skip), p.to);
 }
 
 Status AudioTrack::end_run() {
@@ -143,9 +124,9 @@ Status AudioTrack::end_run() {
   return {};
 }
 
-Status AudioTrack::push(const media::AudioFrame& frame, int skip) {
+Status AudioTrack::push(const media::AudioFrame& frame, int from, int to) {
   for (auto& plane : scratch_) plane.clear();
-  OSSLIVE_TRY(resampler_.push(frame, skip, scratch_));
+  OSSLIVE_TRY(resampler_.push(frame, from, to, scratch_));
   const std::size_t count = scratch_[0].size();
   timeline_.place(run_out_, scratch_, count);
   run_out_ += static_cast<std::int64_t>(count);
@@ -177,6 +158,8 @@ Status AudioTrack::on_packet(media::Packet&& packet) {
 }
 
 Status AudioTrack::finish() {
+  placer_.flush(placements_);
+  OSSLIVE_TRY(take_placements());
   OSSLIVE_TRY(end_run());
   OSSLIVE_TRY(encode_ready(true));
   OSSLIVE_TRY(encoder_.flush([this](media::Packet&& packet) { return on_packet(std::move(packet)); }));

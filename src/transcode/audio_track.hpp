@@ -1,11 +1,11 @@
 #pragma once
-// Private to src/transcode: the audio of one segment (SEAMLESS.md "Audio"). Decoded audio is
-// placed on the output sample grid by its timestamps: a run of contiguous frames is anchored
-// once (snapped to the codec's frame grid, so coarse container timestamps give the same
-// position from any seek point) and then follows sample counts; holes become silence, overlaps
-// are dropped. The AAC encoder starts `preroll` frames before the segment's first frame and runs
-// `tail` frames past its last, and only the segment's own frames are kept: each is encoded with
-// real audio on both sides, so it joins its neighbours' frames from other jobs without a click.
+// Private to src/transcode: the audio of one segment (docs/seamless.md, "Audio placement").
+// AudioPlacer puts each decoded frame on a source sample the same way in every job; runs of
+// contiguous samples go through the resampler onto the output sample grid, holes become silence.
+// The AAC encoder starts on `silent_start` frames of silence, then `preroll` frames before the
+// segment's first frame, and runs `tail` frames past its last; only the segment's own frames are
+// kept: each is encoded with real audio on both sides and with the encoder's rate control in the
+// same state as in every other job, so it joins its neighbours' frames without a click.
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +13,7 @@
 #include "osslive/media/audio_resampler.hpp"
 #include "osslive/media/encoders.hpp"
 #include "osslive/media/source_reader.hpp"
+#include "audio_placer.hpp"
 #include "packet_interleaver.hpp"
 #include "sample_timeline.hpp"
 
@@ -23,11 +24,12 @@ struct AudioTrackConfig {
   std::int64_t first_frame = 0;  // j0
   std::int64_t frames = 0;       // j1 - j0
   int preroll = 6;               // AAC frames encoded before j0 and dropped
+  int silent_start = 0;          // AAC frames of silence encoded before those, and dropped
   int tail = 2;                  // AAC frames encoded after j1 - 1 and dropped
   std::int64_t base_us = 0;      // source time of output time 0
   media::StreamClock clock;      // the audio stream's
   int source_rate = 0;
-  int source_frame_size = 0;     // 0: variable
+  int packet_grid = 1;           // source samples; 1: none
   bool fresh = false;
 };
 
@@ -47,10 +49,10 @@ class AudioTrack {
 
  private:
   AudioTrack(const AudioTrackConfig& config, media::AudioEncoder encoder, PacketInterleaver& out);
-  std::int64_t source_position(std::int64_t pts_us) const;
-  Status start_run(std::int64_t position, const media::AudioFrame& frame);
+  Status take_placements();
+  Status start_run(const Placement& placement);
   Status end_run();
-  Status push(const media::AudioFrame& frame, int skip);
+  Status push(const media::AudioFrame& frame, int from, int to);
   Status encode_ready(bool final);
   Status on_packet(media::Packet&& packet);
 
@@ -63,8 +65,8 @@ class AudioTrack {
   std::int64_t align_ = 1;     // run starts fall on multiples of this many source samples...
   std::int64_t align_out_ = 1; // ...which are this many output samples
   bool exact_align_ = true;
-  std::int64_t snap_tolerance_;
-  std::int64_t gap_tolerance_;
+  AudioPlacer placer_;
+  std::vector<Placement> placements_;
   media::AudioResampler resampler_;
   media::AudioEncoder encoder_;
   SampleTimeline timeline_;
@@ -73,8 +75,7 @@ class AudioTrack {
   std::vector<std::vector<float>> frame_buffer_;
   std::vector<const float*> planes_;
   bool seen_first_ = false;
-  bool run_active_ = false;
-  std::int64_t next_q_ = 0;      // source sample the run expects next
+  bool run_active_ = false;       // the resampler holds a run
   std::int64_t run_out_ = 0;     // output sample the run's next converted sample lands on
   std::int64_t kept_ = 0;
 };

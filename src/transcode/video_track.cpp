@@ -44,7 +44,7 @@ VideoTrack::VideoTrack(const VideoTrackConfig& config, media::VideoEncoder encod
 
 // The first output frame whose instant (plus half a frame) reaches pts:
 // smallest k with (pts - base) <= (k + 1/2) / F  <=>  2 (pts - base) num <= (2k + 1) den 10^6.
-// The picture rule (SEAMLESS.md): output frame k shows the last source frame whose time is at
+// The picture rule (docs/seamless.md, "Pictures"): output frame k shows the last source frame whose time is at
 // or before the instant k / F. Containers that keep milliseconds (FLV, MKV, WebM) round frame
 // times by up to half a millisecond, so a frame counts as "at" the instant within 1 ms.
 std::int64_t VideoTrack::slot_of(std::int64_t pts_us) const {

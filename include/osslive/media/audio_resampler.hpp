@@ -20,10 +20,10 @@ class AudioResampler {
   AudioResampler& operator=(AudioResampler&&) noexcept;
   ~AudioResampler();
 
-  // Converts `frame` without its first `skip` samples and appends the result to `out` (which
-  // must have one vector per output channel). Output sample m of a run sits at input sample
+  // Converts samples [from, to) of `frame` and appends the result to `out` (which must have one
+  // vector per output channel). Output sample m of a run sits at input sample
   // m * in_rate / out_rate of the run.
-  Status push(const AudioFrame& frame, int skip, PlanarSamples& out);
+  Status push(const AudioFrame& frame, int from, int to, PlanarSamples& out);
   // Ends the run: appends what the filter still holds.
   Status flush(PlanarSamples& out);
   // Forgets the run (without output); the next push starts a new one.

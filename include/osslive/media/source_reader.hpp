@@ -1,7 +1,9 @@
 #pragma once
 // Decodes one video and one audio stream of a pinned source, with seeking, for the segment
 // transcoder. Presentation times are microseconds on the source's own timeline (the same one
-// probe() reports start times on).
+// probe() reports start times on). Audio frames keep their packet's timestamp and carry the
+// trimming the stream asks for instead of having it applied, so a frame is the same whatever
+// packet the decode started from.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -10,6 +12,7 @@
 #include "osslive/core/file_handle.hpp"
 #include "osslive/core/result.hpp"
 #include "osslive/media/frames.hpp"
+#include "osslive/media/rational.hpp"
 
 namespace osslive::media {
 
@@ -31,6 +34,7 @@ struct ReaderOptions {
 struct StreamClock {
   std::int64_t start_us = 0;  // the stream's first presentation time (container start when unknown)
   std::int64_t tick_us = 1;   // one unit of its time base, rounded up
+  Rational time_base{1, 1'000'000};  // that unit exactly, in seconds
 };
 
 struct DecodedFrame {
@@ -42,6 +46,12 @@ struct DecodedFrame {
   bool corrupt = false;     // video: decoded from damaged data (concealed or flagged corrupt)
   Picture picture;
   AudioFrame audio;
+  // Audio the stream says is not part of it (encoder priming, an edit list, end padding), left in
+  // the frame for the caller to drop by position: the trim_front samples from this frame's first
+  // one on (they may run on into the next frames), its last trim_back samples, or all of it.
+  int trim_front = 0;
+  int trim_back = 0;
+  bool discard = false;
 };
 
 class SourceReader {
@@ -55,8 +65,9 @@ class SourceReader {
   ~SourceReader();
 
   // Seeks backward to a keyframe at or before `source_us` (of the video stream when there is
-  // one, else the audio stream) and flushes the decoders. false: the container cannot seek
-  // there; the caller reopens the source to read from its start.
+  // one, else the audio stream), flushes the video decoder and opens a new audio decoder (whose
+  // start-up trim then applies only if the stream's first packet comes next). false: the
+  // container cannot seek there; the caller reopens the source to read from its start.
   Result<bool> seek(std::int64_t source_us);
 
   // The next decoded frame of either stream in decoding order; Kind::End after both decoders
@@ -67,8 +78,10 @@ class SourceReader {
   StreamClock video_clock() const;
   StreamClock audio_clock() const;
   int audio_sample_rate() const;
-  // Samples per audio frame when the codec has a fixed size (AAC 1024, MP3 1152), else 0.
-  int audio_frame_size() const;
+  // Every audio packet decodes to a whole multiple of this many samples (AAC 1024, MP3 1152,
+  // AC-3 1536, Opus 2.5 ms, Vorbis a quarter of its short block), so packets start on this grid
+  // counted from the stream's first one; 1 when the codec has no such grid (PCM).
+  int audio_packet_grid() const;
 
   // The deadline has passed: the error the job should end with. With decode_ahead the
   // background thread reports it through next() instead, in order.

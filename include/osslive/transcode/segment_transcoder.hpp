@@ -1,6 +1,6 @@
 #pragma once
 // Makes one TS segment of a playlist from its source, independently of every other segment
-// (SEAMLESS.md): any order, any number of times, byte-identical each time, and joining its
+// (docs/seamless.md): any order, any number of times, byte-identical each time, and joining its
 // neighbours without a gap, an overlap or a click.
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Every segment of a playlist, made alone in a shuffled order, must join its neighbours on one
-// timeline (SEAMLESS.md acceptance checks), for each kind of source osslive accepts.
+// timeline (docs/seamless.md, "How the tests measure it"), for each kind of source osslive accepts.
 #include <cmath>
 #include <sstream>
 

@@ -37,10 +37,15 @@ inline const fs::path& work_dir() {
   return dir;
 }
 
-// The media made for the tests goes when the test binary ends.
+// The media made for the tests goes when the test binary ends (kept with OSSLIVE_KEEP_MEDIA set,
+// as the client tests do, to look at what failed).
 class RemoveWorkDir : public ::testing::Environment {
  public:
   void TearDown() override {
+    if (std::getenv("OSSLIVE_KEEP_MEDIA") != nullptr) {
+      std::printf("media kept in %s\n", work_dir().c_str());
+      return;
+    }
     std::error_code ignored;
     fs::remove_all(work_dir(), ignored);
   }
