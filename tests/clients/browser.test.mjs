@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifactsDir, browserMissing, CLIENTS_DIR, launchBrowser, servePages } from './lib/browser.mjs';
+import { artifactsDir, requireBrowser, CLIENTS_DIR, launchBrowser, servePages } from './lib/browser.mjs';
 import { postPlaylist, signedPlaylistUrl } from './lib/live.mjs';
 import { ffmpeg, lavfiAudio, lavfiVideo, tempDir } from './lib/media.mjs';
 import { client } from './lib/oss.mjs';
@@ -19,7 +19,6 @@ const RATE = 4;                  // playback speed: the whole clip plays in ~6 s
 const SEEK_RESUME_MS = 15000;    // a seek into segments nobody made yet: transcode + load + decode
 const bucket = 'browser';
 const started = Date.now();
-const missing = browserMissing();
 
 let server;
 let work;
@@ -29,7 +28,7 @@ let page;
 let oss;
 
 before(async () => {
-  if (missing) return;
+  requireBrowser();
   work = tempDir('osslive-browser-');
   server = await startServer();
   oss = client(server, { bucket });
@@ -80,7 +79,7 @@ function findings(s) {
 const snapshot = () => page.evaluate(() => window.player.snapshot());
 const show = (s) => JSON.stringify({ ...s, warnings: s.warnings.slice(0, 20) }, null, 1).slice(0, 4000);
 
-describe('bucket CORS decides whether a page on another origin may read', { skip: missing ?? false }, () => {
+describe('bucket CORS decides whether a page on another origin may read', () => {
   let url;
   before(async () => {
     await postPlaylist(oss, 'in/clip.mp4', 'cors/P.m3u8', 'st_5000,initd_0');
@@ -124,7 +123,7 @@ describe('bucket CORS decides whether a page on another origin may read', { skip
 
 for (const v4 of [false, true]) {
   const scheme = v4 ? 'V4' : 'V1';
-  describe(`hls.js plays a ${scheme}-signed live playlist across origins`, { skip: missing ?? false }, () => {
+  describe(`hls.js plays a ${scheme}-signed live playlist across origins`, () => {
     let url;
     let segments;
     before(async () => {
@@ -175,7 +174,7 @@ for (const v4 of [false, true]) {
   });
 }
 
-describe('a seek into segments nobody has made yet', { skip: missing ?? false }, () => {
+describe('a seek into segments nobody has made yet', () => {
   test('hls.js jumps to the middle, the server makes those segments, playback resumes in bounded time', { timeout: 90000 }, async () => {
     const key = 'seek/P.m3u8';
     const r = await postPlaylist(oss, 'in/clip.mp4', key, 'st_5000,initd_0,crf_30');
