@@ -42,6 +42,21 @@ export async function fetchBuffer(url, init) {
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
+// One value of the server's /-/metrics.
+export async function metric(server, name) {
+  const text = await (await fetch(`${server.endpoint}/-/metrics`)).text();
+  return Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+}
+
+// Until no segment job runs or waits (prefetch and initd included).
+export async function waitForIdle(server, { timeoutMs = 120000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  while ((await metric(server, 'osslive_transcodes_running')) + (await metric(server, 'osslive_transcode_queue_depth')) > 0) {
+    if (Date.now() > until) throw new Error(`segment jobs still running or queued after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // base64 in either alphabet, padding optional (SPEC §5).
 export function decodeB64(text) {
   return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
