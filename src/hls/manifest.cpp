@@ -162,7 +162,7 @@ std::string manifest_to_json(const Manifest& m) {
             {"source", {{"bucket", m.source.bucket}, {"key", m.source.key}, {"etag", m.source.etag}, {"size", m.source.size}}},
             {"token", m.token},
             {"params", std::move(params)}};
-  // Keys are UTF-8 (SPEC §1); replacing a stray invalid byte beats throwing on the data path.
+  // Keys are UTF-8 (docs/api.md, "Addressing"); replacing a stray invalid byte beats throwing on the data path.
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

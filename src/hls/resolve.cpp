@@ -1,4 +1,4 @@
-// resolve(): hls/m3u8 parameters against a probed source (SPEC §6).
+// resolve(): hls/m3u8 parameters against a probed source (docs/api.md, "hls/m3u8").
 #include <algorithm>
 #include <array>
 #include <cmath>

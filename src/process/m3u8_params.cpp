@@ -1,4 +1,4 @@
-// hls/m3u8 parameters (SPEC §6): one table row per parameter, then the pairing rules.
+// hls/m3u8 parameters (docs/api.md, "hls/m3u8"): one table row per parameter, then the pairing rules.
 #include <algorithm>
 #include <array>
 #include <initializer_list>
@@ -81,7 +81,7 @@ Result<std::string> one_of(std::string_view name, std::string_view value,
 }
 
 Status set_initd(HlsM3u8& out, std::string_view name, std::string_view value) {
-  // Any integer: negative means "pre-transcode everything" (SPEC §6).
+  // Any integer: negative means "pre-transcode everything" (docs/api.md, "hls/m3u8").
   auto n = parse_int(value, true);
   if (!n) return invalid_argument(name, "must be an integer", value);
   out.initd_ms = *n;
@@ -163,7 +163,7 @@ Status set_ar(HlsM3u8& out, std::string_view name, std::string_view value) {
   return {};
 }
 
-// osslive extension (SPEC §9, IMM InitialSegments): shorter first segments for a faster start,
+// osslive extension (osslive extension, IMM InitialSegments): shorter first segments for a faster start,
 // e.g. initseg_2000-2000-4000; regular st segments follow.
 Status set_initseg(HlsM3u8& out, std::string_view name, std::string_view value) {
   auto bad = [&] { return invalid_argument(name, "must be 1 to 8 durations in [1000, 15000] joined by '-'", value); };

@@ -1,7 +1,7 @@
 #pragma once
 // Master playlists (RFC 8216 §4.3.4): variant streams (EXT-X-STREAM-INF) that share one segment
 // timeline, plus alternate audio and subtitle renditions (EXT-X-MEDIA). osslive extension, made
-// by GenerateVideoPlaylist (SPEC §9).
+// by GenerateVideoPlaylist (osslive extension, docs/api.md).
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// hls/m3u8 parameters resolved against a probed source (SPEC §6): every choice the transcoder
+// hls/m3u8 parameters resolved against a probed source (docs/api.md, "hls/m3u8"): every choice the transcoder
 // needs is made here, once, and stored in the playlist manifest, so every segment job agrees.
 #include <cstdint>
 #include <optional>
@@ -65,7 +65,7 @@ struct ResolvedParams {
   std::int64_t end_us = 0;              // E, measured from origin
   std::int64_t duration_us = 0;         // D = E - ss, > 0
   std::int64_t st_ms = 10'000;
-  std::vector<std::int64_t> initseg_ms;  // header segments before the st grid (SPEC §9)
+  std::vector<std::int64_t> initseg_ms;  // header segments before the st grid (osslive extension, docs/api.md)
   std::int64_t initd_ms = 30'000;       // as given; see initd_segments()
   int ta = 12;
   std::optional<VideoParams> video;     // present iff the source has video

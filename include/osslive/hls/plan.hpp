@@ -1,5 +1,5 @@
 #pragma once
-// The segment plan (SEAMLESS.md "The plan"): which output video frames and AAC frames each
+// The segment plan (docs/seamless.md, "The plan"): which output video frames and AAC frames each
 // segment owns, in exact integer arithmetic. A pure function of the resolved parameters, so the
 // playlist writer and every segment job compute the same plan.
 #include <cstdint>

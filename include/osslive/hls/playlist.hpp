@@ -1,5 +1,5 @@
 #pragma once
-// Playlist text (RFC 8216, SPEC §6) and segment names.
+// Playlist text (RFC 8216; docs/api.md) and segment names.
 #include <cstdint>
 #include <functional>
 #include <optional>

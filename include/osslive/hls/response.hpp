@@ -1,5 +1,5 @@
 #pragma once
-// The 200 JSON body of POST hls/m3u8 (SPEC §6).
+// The 200 JSON body of POST hls/m3u8 (docs/api.md, "hls/m3u8").
 #include <string>
 #include <string_view>
 

@@ -1,4 +1,4 @@
-// The segment plan: exact frame ownership, EXTINF sums and folding (SEAMLESS.md "The plan").
+// The segment plan: exact frame ownership, EXTINF sums and folding (docs/seamless.md, "The plan").
 #include "osslive/hls/plan.hpp"
 
 #include <gtest/gtest.h>

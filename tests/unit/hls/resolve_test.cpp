@@ -1,4 +1,4 @@
-// resolve() against hand-made SourceInfo values (SPEC §6 semantics).
+// resolve() against hand-made SourceInfo values (docs/api.md semantics).
 #include "osslive/hls/params.hpp"
 
 #include <gtest/gtest.h>

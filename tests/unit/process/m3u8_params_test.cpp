@@ -1,4 +1,4 @@
-// hls/m3u8 parameters: every value rule, boundary and pairing rule of SPEC §6.
+// hls/m3u8 parameters: every value rule, boundary and pairing rule of docs/api.md.
 #include <gtest/gtest.h>
 
 #include <functional>
