@@ -1,13 +1,14 @@
 // hls/m3u8 parameters (docs/api.md, "hls/m3u8"): one table row per parameter, then the pairing rules.
 #include <algorithm>
 #include <array>
-#include <initializer_list>
+#include <span>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "osslive/core/strings.hpp"
+#include "osslive/process/value_rules.hpp"
 #include "params.hpp"
 
 namespace osslive::process::detail {
@@ -66,18 +67,10 @@ Status set_int(HlsM3u8& out, std::string_view name, std::string_view value) {
   return {};
 }
 
-Result<std::string> one_of(std::string_view name, std::string_view value,
-                           std::initializer_list<std::string_view> choices) {
-  for (std::string_view c : choices)
-    if (value == c) return std::string(c);
-  std::string rule = "must be one of ";
-  bool first = true;
-  for (std::string_view c : choices) {
-    if (!first) rule += ", ";
-    rule += c;
-    first = false;
-  }
-  return invalid_argument(name, rule, value);
+// The value when `choices` lists it (value_rules.hpp).
+Result<std::string> one_of(std::string_view name, std::string_view value, std::span<const std::string_view> choices) {
+  OSSLIVE_TRY(check_one_of(name, value, choices));
+  return std::string(value);
 }
 
 Status set_initd(HlsM3u8& out, std::string_view name, std::string_view value) {
@@ -89,7 +82,7 @@ Status set_initd(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_vcodec(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.vcodec, one_of(name, value, {"h264", "h265"}));
+  OSSLIVE_ASSIGN(out.vcodec, one_of(name, value, kVideoCodecs));
   return {};
 }
 
@@ -117,7 +110,7 @@ Status set_fps(HlsM3u8& out, std::string_view name, std::string_view value) {
 
 Status set_pixfmt(HlsM3u8& out, std::string_view name, std::string_view value) {
   OSSLIVE_ASSIGN(out.pixfmt,
-                 one_of(name, value, {"yuv420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"}));
+                 one_of(name, value, kPixelFormats));
   return {};
 }
 
@@ -140,7 +133,7 @@ Status set_size(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_scaletype(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.scaletype, one_of(name, value, {"stretch", "crop", "fill", "fit"}));
+  OSSLIVE_ASSIGN(out.scaletype, one_of(name, value, kScaleTypes));
   return {};
 }
 
@@ -151,19 +144,16 @@ Status set_an(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_acodec(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.acodec, one_of(name, value, {"aac"}));
+  OSSLIVE_ASSIGN(out.acodec, one_of(name, value, kAudioCodecs));
   return {};
 }
 
 Status set_ar(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(std::string rate, one_of(name, value,
-                                          {"8000", "11025", "12000", "16000", "22050", "24000", "32000", "44100",
-                                           "48000", "88200", "96000"}));
-  out.ar = static_cast<int>(*parse_int(rate));
+  OSSLIVE_ASSIGN(out.ar, parse_sample_rate(name, value));
   return {};
 }
 
-// osslive extension (osslive extension, IMM InitialSegments): shorter first segments for a faster start,
+// osslive extension (IMM InitialSegments): shorter first segments for a faster start,
 // e.g. initseg_2000-2000-4000; regular st segments follow.
 Status set_initseg(HlsM3u8& out, std::string_view name, std::string_view value) {
   auto bad = [&] { return invalid_argument(name, "must be 1 to 8 durations in [1000, 15000] joined by '-'", value); };
