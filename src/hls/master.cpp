@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/core/strings.hpp"
 #include "text_lines.hpp"
 

@@ -1,6 +1,6 @@
 #include "osslive/hls/plan.hpp"
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 
 namespace osslive::hls {
 namespace {

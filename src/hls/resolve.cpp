@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "geometry.hpp"
 #include "osslive/hls/params.hpp"
 #include "osslive/process/value_rules.hpp"

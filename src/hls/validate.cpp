@@ -1,7 +1,7 @@
 // validate(): bounds for resolved parameters, whether just resolved or read back from a playlist.
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/hls/params.hpp"
 #include "osslive/process/value_rules.hpp"
 
