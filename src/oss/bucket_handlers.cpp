@@ -193,6 +193,7 @@ HandlerResult list_objects(HandlerEnv& env) {
 
 HandlerResult delete_multiple_objects(HandlerEnv& env) {
   Request& request = env.request();
+  OSSLIVE_TRY(require_bound_body(env.context, BodyBinding::ContentMd5));
   OSSLIVE_TRY(check_content_md5(request));
   OSSLIVE_ASSIGN(std::string text, body_text(request, 2 << 20));
   OSSLIVE_ASSIGN(XmlNode root, parse_xml(text));

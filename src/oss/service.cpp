@@ -25,6 +25,7 @@ struct Route {
 
 HandlerResult process_post(HandlerEnv& env) {
   if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
+  OSSLIVE_TRY(require_bound_body(env.context, BodyBinding::WhenPresigned));
   return env.deps.process->post(env.context);
 }
 
@@ -259,6 +260,7 @@ Response OssService::route(Request& request) {
   if (context->identity.scheme == auth::Scheme::Anonymous &&
       !(route->anonymous_read && context->bucket.acl == "public-read"))
     return error_response(request, Error(Errc::AccessDenied, "You have no right to access this object because of bucket acl."));
+  if (Status bound = check_content_sha256(request); !bound.ok()) return error_response(request, bound.error());
 
   request.operation = std::string(route->name);
   HandlerEnv env{deps_, *context};
