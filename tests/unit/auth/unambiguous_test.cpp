@@ -9,13 +9,13 @@
 #include <cstdio>
 #include <map>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "osslive/auth/canonical.hpp"
 #include "osslive/auth/unambiguous.hpp"
 #include "osslive/auth/verifier.hpp"
+#include "../../fuzz/signed_requests.hpp"
 #include "test_request.hpp"
 
 namespace osslive::auth {
@@ -200,35 +200,6 @@ Generated generate(std::mt19937& rng) {
   return g;
 }
 
-// What a request does, as far as `scheme` binds it: method, key and the parameters the handlers
-// read (V1: the sub-resources, which is all it signs, as on OSS; V2/V4: every parameter). `k` and
-// `k=` do the same; a parameter named twice is read at its first occurrence.
-std::string execution(Scheme scheme, const Generated& g) {
-  std::map<std::string, std::string> read;
-  for (const QueryParam& param : g.params) {
-    bool v1 = scheme == Scheme::V1Query;
-    if (v1 && !is_v1_subresource(param.key)) continue;
-    read.try_emplace(param.key, param.value);
-  }
-  std::string out = g.method + "\n" + g.key;
-  for (const auto& [name, value] : read) out += "\n" + name + "\n=" + value;
-  return out;
-}
-
-// Every string to sign under which a signature over `g` could verify: V4 also accepts the
-// ali-oss form of `k=` (see EmptyValue).
-std::vector<std::string> signed_strings(Scheme scheme, const SignableRequest& request) {
-  switch (scheme) {
-    case Scheme::V1Query:
-      return {v1_string_to_sign(request, "1700000000")};
-    case Scheme::V2Query:
-      return {v2_string_to_sign(request, "1700000000", {})};
-    default:
-      return {v4_canonical_request(request, {}, kUnsignedPayload, EmptyValue::Bare),
-              v4_canonical_request(request, {}, kUnsignedPayload, EmptyValue::AsSent)};
-  }
-}
-
 struct Collisions {
   int refused = 0;
   int with_refusal = 0;     // distinct executions sharing a string, both accepted
@@ -248,8 +219,8 @@ Collisions collisions(Scheme scheme, int count) {
     SignableRequest request{g.method, kBucket, g.key, query, headers};
     bool accepted = check_unambiguous(scheme, request).ok();
     if (!accepted) ++out.refused;
-    std::string exec = execution(scheme, g);
-    for (const std::string& sts : signed_strings(scheme, request)) {
+    std::string exec = fuzz::execution(scheme, request);
+    for (const std::string& sts : fuzz::signed_strings(scheme, request)) {
       auto& executions = seen[sts];
       for (const auto& [other, other_accepted] : executions) {
         if (other == exec) continue;
