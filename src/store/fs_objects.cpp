@@ -94,7 +94,7 @@ Result<DirChain> FsBucketStore::make_parents(const Location& where) const {
 void FsBucketStore::prune_parents(const Location& where) const {
   DirChain chain = open_dir_chain(where.bucket_dir, where.components, where.components.size() - 1);
   // dirs[k] is the folder of the first k components: remove the deepest while they are empty.
-  for (std::size_t k = chain.dirs.size() - 1; k > 0; --k)
+  for (std::size_t k = chain.dirs.size(); k-- > 1;)
     if (::unlinkat(chain.dirs[k - 1].fd(), where.components[k - 1].c_str(), AT_REMOVEDIR) != 0) break;
 }
 
