@@ -25,12 +25,18 @@ bool splits_before_subresource(std::string_view text, char mark) {
   return false;
 }
 
-// Sorted, so a repeat is found in n log n: the query is read before the signature is checked.
-Status check_unique_names(const Query& query) {
+// Every parameter named, and each name once. Sorted, so a repeat is found in n log n: the query
+// is read before the signature is checked.
+Status check_names(const Query& query) {
   std::vector<const QueryParam*> params;
   params.reserve(query.params().size());
   for (const QueryParam& param : query.params()) params.push_back(&param);
   std::sort(params.begin(), params.end(), [](const QueryParam* a, const QueryParam* b) { return a->key < b->key; });
+  // "=v" (or "=") names nothing; V2 and V4 sign "=" like no parameter at all.
+  if (!params.empty() && params.front()->key.empty())
+    return Error(Errc::InvalidArgument, "A query parameter in a signed request has no name.")
+        .with("ArgumentName", "")
+        .with("ArgumentValue", params.front()->value);
   auto repeat = std::adjacent_find(params.begin(), params.end(),
                                    [](const QueryParam* a, const QueryParam* b) { return a->key == b->key; });
   if (repeat == params.end()) return {};
@@ -60,7 +66,7 @@ Status check_v1(const SignableRequest& request) {
 
 Status check_unambiguous(Scheme scheme, const SignableRequest& request) {
   if (scheme == Scheme::Anonymous) return {};
-  OSSLIVE_TRY(check_unique_names(request.query));
+  OSSLIVE_TRY(check_names(request.query));
   if (is_v1(scheme)) return check_v1(request);
   return {};
 }

@@ -12,7 +12,7 @@ namespace osslive::auth {
 
 // InvalidArgument (naming the parameter, or the key) for a request whose string to sign under
 // `scheme` another request could share:
-//  - every scheme but Anonymous: a query parameter named twice;
+//  - every scheme but Anonymous: a query parameter named twice, or with no name ("=v");
 //  - V1 (header or presigned): a parameter name holding '=' or '&'; a sub-resource value holding
 //    '&' followed by a sub-resource name (the rest of the value could be read as more
 //    sub-resources); a key holding '?' followed by a sub-resource name (the rest of the key could
