@@ -170,8 +170,9 @@ for (const v4 of [false, true]) {
         ['st_300', 'st'],
         ['st_16000', 'st'],
         ['vb_500000,crf_20', /^(crf|vb)$/],
-        ['fpsopt_1', 'fpsopt'],
-        ['sopt_1', 'sopt'],
+        ['aq_50,ab_128000', /^(aq|ab)$/],
+        ['maxrate_3000000', /^(maxrate|bufsize)$/],
+        ['crf_51.5', 'crf'],
         ['foo_1', 'foo'],
         ['st_5000,st_6000', 'st'],
         ['crf_52', 'crf'],
@@ -192,6 +193,11 @@ for (const v4 of [false, true]) {
         });
       }
       await assert.rejects(oss.get('bad/P.m3u8'), (err) => err.status === 404, 'a refused request writes no playlist');
+      // A documented default spelled out, or a refiner without what it refines, is harmless.
+      for (const params of ['fpsopt_1', 'sopt_1', 'vbopt_1,crf_23.5', 'an_0,abopt_1,arotate_0']) {
+        const r = await postPlaylist(oss, 'src/clip.mp4', 'ok/P.m3u8', params);
+        assert.equal(r.status, 200, params);
+      }
     });
 
     test('the error body names the parameter and its value (raw XML)', async () => {
