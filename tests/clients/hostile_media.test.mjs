@@ -9,7 +9,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import { mib, procStatus, resetPeak, startWithConfig } from './lib/faults.mjs';
-import { knownFailure } from './lib/known_failure.mjs';
 import { fetchBuffer, postPlaylist, signedPlaylistUrl } from './lib/live.mjs';
 import { ffmpeg, lavfiAudio, lavfiVideo, parsePlaylist, tempDir } from './lib/media.mjs';
 import { analyseTs } from './lib/mpegts.mjs';
@@ -89,6 +88,11 @@ before(async () => {
   media.short = await make('short.mkv', av('96x64', 2));
   media.wide = await make('wide.mkv', [...lavfiVideo({ size: '8200x64', duration: 1 }), '-c:v', 'libx264', '-preset', 'ultrafast']);
   media.claims16k = patchMkvPictureSize(await make('ffv1.mkv', [...lavfiVideo({ size: '320x256', duration: 2 }), '-c:v', 'ffv1']), 16000);
+  // 6 s at 96x64 then 0.2 s at 8192x8192, one H.264 stream in MPEG-TS (two encodes, concatenated).
+  const small = await make('grow-a.ts', [...lavfiVideo({ size: '96x64', duration: 6 }), '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mpegts']);
+  const big = await make('grow-b.ts', [...lavfiVideo({ size: '8192x8192', duration: 0.2 }), '-c:v', 'libx264', '-preset', 'ultrafast',
+    '-output_ts_offset', '6', '-f', 'mpegts']);
+  media.grows = Buffer.concat([small, big]);
   const maps = (n, what) => Array.from({ length: n }, () => ['-map', what]).flat();
   media.many = await make('many.mkv', ['-i', work.file('short.mkv'), ...maps(120, '0:v'), '-c', 'copy']);
   server = await startServer();
@@ -235,23 +239,33 @@ describe('absurd picture sizes and stream counts are refused at POST', () => {
   test('a real 8200x64 video: the 8192x8192 limit', () =>
     refusedAtPost('8200x64 H.264 MKV', 'wide.mkv', media.wide, /video size 8200x64 is larger than the limit of 8192x8192/));
 
-  // FFV1 takes its picture size from the container: the decoder believes the header. Today the
-  // probe decodes one 16000x16000 picture (~370 MiB) before its size check refuses it; the fix
-  // belongs in src/media (check the container's size, or pass max_pixels, before
-  // avformat_find_stream_info). Recorded as a known failure under issue 18, finding 4 (memory
-  // bounded per request; docs/RELIABILITY.md): the answer is checked as usual, and the memory
-  // bound must fail exactly as recorded until it is fixed.
+  // FFV1 takes its picture size from the container: the decoder believes the header. The size
+  // the header claims is checked before stream info opens any decoder (issue 18, finding 4).
   test('MKV (FFV1) whose header claims 16000x16000: refused at POST without decoding a picture that size', async () => {
     await oss.put('claims16k.mkv', media.claims16k);
     const r = await measured('FFV1 MKV claiming 16000x16000', server, async () => {
       const p = await post(oss, 'claims16k.mkv');
       return { ...p, toString: () => `${p.status} ${p.code ?? ''}: ${p.message ?? ''}` };
-    }, { checkMemory: false });
+    });
     assert.equal(r.status, 400, String(r));
     assert.equal(r.code, 'InvalidArgument');
     assert.match(r.message, /16000x16000 is larger than the limit/);
-    await knownFailure({ issue: 'issue 18, finding 4: the probe decodes the picture a header claims',
-      failsWith: /FFV1 MKV claiming 16000x16000: server peak RSS grew \d+(\.\d)? MiB \(limit 256\)/ }, r.checkMemory);
+  });
+
+  // The probe sees 96x64; 6 s later the stream switches to 8192x8192 (within the size limit, so
+  // only the picture the probe saw can bound it). The segment job refuses the big pictures
+  // before their buffers exist: a 4xx, and memory stays within the bound.
+  test('MPEG-TS that starts at 96x64 and grows to 8192x8192: the segment job fails, memory bounded', async () => {
+    await oss.put('grows.ts', media.grows);
+    const posted = await post(oss, 'grows.ts');
+    assert.equal(posted.status, 200, posted.message);
+    const outcome = await measured('TS growing from 96x64 to 8192x8192: every segment', server, async () => {
+      const s = await segments(oss, 'grows.ts');
+      return Object.assign(s, { toString: () => s.map((x) => `${x.i}:${x.status}`).join(' ') });
+    });
+    assert.deepEqual(outcome.map((x) => x.status), [200, 400], String(outcome));
+    assert.equal(outcome[1].code, 'InvalidArgument');
+    await stillServes(server, oss);
   });
 
   test('MKV with 120 video streams: the 64-stream limit', () =>

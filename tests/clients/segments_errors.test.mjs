@@ -1,4 +1,4 @@
-// Bad, truncated, overwritten and deleted sources (SPEC §6, §8): a clear 4xx at POST or at the
+// Bad, truncated, overwritten and deleted sources (docs/api.md): a clear 4xx at POST or at the
 // segment request, never a mix of old and new segments, and the server keeps serving.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

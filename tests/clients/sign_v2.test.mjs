@@ -89,9 +89,9 @@ describe('live transcoding', () => {
     assert.equal(lines.length, 2);
     for (const line of lines) {
       const { name, params, get } = splitLine(line);
-      // The seed page's shape: its own process, then the four V2 parameters in this order.
+      // The hosted service's documented line shape: its own process, then the four V2 parameters in this order.
       assert.deepEqual(params.map(([k]) => k),
-        ['x-oss-process', 'x-oss-signature-version', 'x-oss-expires', 'x-oss-access-key-id', 'x-oss-signature'], line);
+        ['x-oss-process', 'x-oss-expires', 'x-oss-signature-version', 'x-oss-access-key-id', 'x-oss-signature'], line);
       assert.equal(get('x-oss-signature-version'), 'OSS2');
       assert.equal(get('x-oss-expires'), expires, 'the playlist URL\'s expiry');
       assert.equal(get('x-oss-access-key-id'), ACCESS_KEY_ID);

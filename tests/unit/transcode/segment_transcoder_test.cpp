@@ -159,8 +159,12 @@ TEST_P(SourceMatrix, EverySegmentJoinsItsNeighbours) {
   ASSERT_GE(want.segments.size(), 2u);
 
   // The plan osslive made is the one computed from the document.
-  if (c.video()) EXPECT_EQ(p.plan.frame_rate.num * f.den, f.num * p.plan.frame_rate.den) << "output frame rate";
-  if (c.audio()) EXPECT_EQ(p.plan.sample_rate, r);
+  if (c.video()) {
+    EXPECT_EQ(p.plan.frame_rate.num * f.den, f.num * p.plan.frame_rate.den) << "output frame rate";
+  }
+  if (c.audio()) {
+    EXPECT_EQ(p.plan.sample_rate, r);
+  }
   EXPECT_EQ(p.plan.total_video_frames, want.total_video_frames);
   EXPECT_EQ(p.plan.total_audio_frames, want.total_audio_frames);
   ASSERT_EQ(p.plan.segments.size(), want.segments.size());
