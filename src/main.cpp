@@ -21,6 +21,7 @@
 #include "osslive/jobs/scheduler.hpp"
 #include "osslive/live/live_metrics.hpp"
 #include "osslive/live/live_service.hpp"
+#include "osslive/live/machine_sizing.hpp"
 #include "osslive/live/media_backend.hpp"
 #include "osslive/media/logging.hpp"
 #include "osslive/oss/internal_endpoints.hpp"
@@ -99,16 +100,9 @@ int run(const Config& config) {
   auth::StaticCredentials credential_store(credentials);
   auth::Verifier verifier(credential_store, clock, {config.auth.max_clock_skew_s, config.auth.region});
 
-  TranscodeConfig transcode = config.transcode;
-  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (transcode.workers <= 0) transcode.workers = std::max(2, cores);
-  if (transcode.threads_per_job <= 0) transcode.threads_per_job = cores;
-  // A paused prefetch must never run into its own segment timeout by waiting.
-  const auto max_pause = std::min(std::chrono::milliseconds(20'000), std::chrono::milliseconds(transcode.segment_timeout_ms / 4));
-  jobs::Scheduler scheduler(jobs::SchedulerOptions{transcode.workers, 0, transcode.queue_limit, transcode.prefetch_limit,
-                                                   transcode.retry_after_s, transcode.prefetch_yields_to_players,
-                                                   max_pause},
-                            clock);
+  const TranscodeConfig transcode =
+      live::sized_for_machine(config.transcode, static_cast<int>(std::thread::hardware_concurrency()));
+  jobs::Scheduler scheduler(live::scheduler_options(transcode), clock);
   live::LibavBackend media(transcode);
   store::FsNotes pending_work(config.data_dir / ".osslive" / "notes" / "initd", store.temp_dir());
   live::LiveService live(live::LiveDeps{store, credential_store, scheduler, media, pending_work, clock, transcode});

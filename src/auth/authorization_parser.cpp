@@ -99,40 +99,38 @@ Result<std::int64_t> epoch_param(std::string_view name, std::string_view value) 
   return *parsed;
 }
 
-Result<SignatureParts> parse_v1_query(const Query& query) {
+// The parameters a V1 or V2 presigned URL carries, by scheme; both are read the same way.
+struct PresignedNames {
+  Scheme scheme;
+  std::string_view access_key_id;
+  std::string_view expires;
+  std::string_view signature;
+};
+constexpr PresignedNames kV1Names{Scheme::V1Query, "OSSAccessKeyId", "Expires", "Signature"};
+constexpr PresignedNames kV2Names{Scheme::V2Query, "x-oss-access-key-id", "x-oss-expires", "x-oss-signature"};
+
+Result<SignatureParts> parse_presigned(const Query& query, const PresignedNames& names) {
   SignatureParts parts;
-  parts.scheme = Scheme::V1Query;
-  auto access_key_id = query.get("OSSAccessKeyId");
-  auto expires = query.get("Expires");
-  auto signature = query.get("Signature");
-  if (!access_key_id || access_key_id->empty()) return missing_part("OSSAccessKeyId");
-  if (!expires || expires->empty()) return missing_part("Expires");
-  if (!signature || signature->empty()) return missing_part("Signature");
-  OSSLIVE_ASSIGN(parts.expires, epoch_param("Expires", *expires));
+  parts.scheme = names.scheme;
+  auto access_key_id = query.get(names.access_key_id);
+  auto expires = query.get(names.expires);
+  auto signature = query.get(names.signature);
+  if (!access_key_id || access_key_id->empty()) return missing_part(names.access_key_id);
+  if (!expires || expires->empty()) return missing_part(names.expires);
+  if (!signature || signature->empty()) return missing_part(names.signature);
+  OSSLIVE_ASSIGN(parts.expires, epoch_param(names.expires, *expires));
   parts.access_key_id = std::string(*access_key_id);
   parts.expires_text = std::string(*expires);
   parts.signature = std::string(*signature);
+  if (names.scheme == Scheme::V2Query) {
+    parts.additional_headers = parse_additional_headers(query.get("x-oss-additional-headers").value_or(""));
+  }
   parts.security_token = std::string(query.get("security-token").value_or(""));
   return parts;
 }
 
-Result<SignatureParts> parse_v2_query(const Query& query) {
-  SignatureParts parts;
-  parts.scheme = Scheme::V2Query;
-  auto expires = query.get("x-oss-expires");
-  auto access_key_id = query.get("x-oss-access-key-id");
-  auto signature = query.get("x-oss-signature");
-  if (!access_key_id || access_key_id->empty()) return missing_part("x-oss-access-key-id");
-  if (!expires || expires->empty()) return missing_part("x-oss-expires");
-  if (!signature || signature->empty()) return missing_part("x-oss-signature");
-  OSSLIVE_ASSIGN(parts.expires, epoch_param("x-oss-expires", *expires));
-  parts.access_key_id = std::string(*access_key_id);
-  parts.expires_text = std::string(*expires);
-  parts.signature = std::string(*signature);
-  parts.additional_headers = parse_additional_headers(query.get("x-oss-additional-headers").value_or(""));
-  parts.security_token = std::string(query.get("security-token").value_or(""));
-  return parts;
-}
+Result<SignatureParts> parse_v1_query(const Query& query) { return parse_presigned(query, kV1Names); }
+Result<SignatureParts> parse_v2_query(const Query& query) { return parse_presigned(query, kV2Names); }
 
 Result<SignatureParts> parse_v4_query(const Query& query) {
   SignatureParts parts;

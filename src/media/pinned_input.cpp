@@ -115,6 +115,25 @@ Result<PinnedInput> PinnedInput::open(std::shared_ptr<const FileHandle> file, co
   return input;
 }
 
+Result<PinnedInput> PinnedInput::open_probed(std::shared_ptr<const FileHandle> file, const ProbeLimits& limits) {
+  InputLimits input_limits;
+  input_limits.probesize = limits.probesize;
+  input_limits.analyzeduration_us = limits.analyzeduration_us;
+  input_limits.deadline = std::chrono::steady_clock::now() + limits.timeout;
+  OSSLIVE_ASSIGN(PinnedInput input, open(std::move(file), input_limits));
+  auto check_streams = [&]() -> Status {
+    const unsigned streams = input->nb_streams;
+    if (static_cast<std::int64_t>(streams) <= limits.max_streams) return {};
+    return Error(Errc::InvalidArgument, "source has " + std::to_string(streams) + " streams, more than the limit of " +
+                                            std::to_string(limits.max_streams));
+  };
+  OSSLIVE_TRY(check_streams());
+  OSSLIVE_TRY(input.find_stream_info(limits.max_width, limits.max_height,
+                                     static_cast<std::int64_t>(limits.max_width) * limits.max_height));
+  OSSLIVE_TRY(check_streams());
+  return input;
+}
+
 Status PinnedInput::find_stream_info(int max_width, int max_height, std::int64_t max_pixels) {
   AVFormatContext* format = format_.get();
   for (unsigned i = 0; i < format->nb_streams; ++i) {

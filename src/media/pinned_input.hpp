@@ -10,6 +10,7 @@
 #include "av_raii.hpp"
 #include "osslive/core/file_handle.hpp"
 #include "osslive/core/result.hpp"
+#include "osslive/media/source_info.hpp"
 
 namespace osslive::media {
 
@@ -23,6 +24,11 @@ class PinnedInput {
  public:
   // avformat_open_input over the file; stream info is left to the caller.
   static Result<PinnedInput> open(std::shared_ptr<const FileHandle> file, const InputLimits& limits);
+
+  // open + find_stream_info under a probe's limits: its read and time budget, the stream count
+  // (checked before stream info opens a decoder per stream, and again after it, since stream
+  // info can add streams) and the picture size.
+  static Result<PinnedInput> open_probed(std::shared_ptr<const FileHandle> file, const ProbeLimits& limits);
 
   PinnedInput(PinnedInput&&) noexcept;
   PinnedInput& operator=(PinnedInput&&) noexcept;

@@ -136,25 +136,9 @@ Status check_index_within_file(AVFormatContext* format, std::uint64_t file_size)
 
 Result<SourceInfo> probe(std::shared_ptr<const FileHandle> file, const ProbeLimits& limits) {
   OSSLIVE_ASSIGN(std::uint64_t file_size, file->size());
-  InputLimits input_limits;
-  input_limits.probesize = limits.probesize;
-  input_limits.analyzeduration_us = limits.analyzeduration_us;
-  input_limits.deadline = std::chrono::steady_clock::now() + limits.timeout;
-  OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open(std::move(file), input_limits));
-
+  OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open_probed(std::move(file), limits));
   AVFormatContext* format = input.get();
-  // Checked before stream info, which opens a decoder per stream.
-  if (static_cast<std::int64_t>(format->nb_streams) > limits.max_streams) {
-    return over_limit("has " + std::to_string(format->nb_streams) + " streams, more than the limit of " +
-                      std::to_string(limits.max_streams));
-  }
-  OSSLIVE_TRY(input.find_stream_info(limits.max_width, limits.max_height,
-                                     static_cast<std::int64_t>(limits.max_width) * limits.max_height));
   OSSLIVE_TRY(check_index_within_file(format, file_size));
-  if (static_cast<std::int64_t>(format->nb_streams) > limits.max_streams) {
-    return over_limit("has " + std::to_string(format->nb_streams) + " streams, more than the limit of " +
-                      std::to_string(limits.max_streams));
-  }
 
   SourceInfo info;
   info.format = format->iformat != nullptr && format->iformat->name != nullptr ? format->iformat->name : "unknown";

@@ -60,18 +60,8 @@ SubtitleTrackInfo subtitle_track(const AVStream* stream) {
 }  // namespace
 
 Result<SourceTracks> probe_tracks(std::shared_ptr<const FileHandle> file, const ProbeLimits& limits) {
-  InputLimits input_limits;
-  input_limits.probesize = limits.probesize;
-  input_limits.analyzeduration_us = limits.analyzeduration_us;
-  input_limits.deadline = std::chrono::steady_clock::now() + limits.timeout;
-  OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open(std::move(file), input_limits));
+  OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open_probed(std::move(file), limits));
   AVFormatContext* format = input.get();
-  if (static_cast<std::int64_t>(format->nb_streams) > limits.max_streams) {
-    return Error(Errc::InvalidArgument, "source has " + std::to_string(format->nb_streams) +
-                                            " streams, more than the limit of " + std::to_string(limits.max_streams));
-  }
-  OSSLIVE_TRY(input.find_stream_info(limits.max_width, limits.max_height,
-                                     static_cast<std::int64_t>(limits.max_width) * limits.max_height));
   SourceTracks tracks;
   for (unsigned i = 0; i < format->nb_streams; ++i) {
     const AVStream* stream = format->streams[i];

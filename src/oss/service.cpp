@@ -80,9 +80,16 @@ Level level_of(const Address& address) {
 
 const Route* find_route(const Request& request, Level level, bool& method_known) {
   method_known = false;
+  // A sub-resource this level knows names the operation: with another method it is 405, never the
+  // plain route (GET /?GenerateVideoPlaylist is not ListBuckets).
+  bool names_subresource = false;
+  for (const Route& route : kRoutes)
+    names_subresource = names_subresource ||
+                        (route.level == level && !route.subresource.empty() && request.query.has(route.subresource));
   for (const Route& route : kRoutes) {
     if (route.level != level) continue;
     if (!route.subresource.empty() && !request.query.has(route.subresource)) continue;
+    if (route.subresource.empty() && names_subresource) continue;
     if (route.method == request.method) return &route;
     method_known = method_known || route.subresource.empty();
   }

@@ -248,6 +248,9 @@ TEST_F(ServiceTest, ContentSha256IsCheckedAgainstTheBody) {
 
 TEST_F(ServiceTest, RoutesMethodsAndSubresources) {
   EXPECT_EQ(send(make("PATCH", "/media/x")).status, 405);
+  // A known sub-resource with the wrong method is 405, not the plain route of that method.
+  EXPECT_EQ(send(make("GET", "/?GenerateVideoPlaylist")).status, 405);
+  EXPECT_EQ(send(make("PUT", "/media?delete")).status, 405);
   EXPECT_EQ(send(make("GET", "/media?website")).status, 501);
   auto list = send(make("GET", "/media?prefix=&max-keys=5"));
   EXPECT_EQ(list.status, 200);
