@@ -127,7 +127,8 @@ int run(const Config& config) {
     spdlog::info("{} {} {} {} {} {} {}B {:.1f}ms", request.request_id, request.remote, request.operation,
                  request.method, auth::redact_credentials(request.target), status, bytes, static_cast<double>(took.count()) / 1000.0);
   };
-  http::Server server(http::ServerOptions{config.http, store.temp_dir()}, std::move(handlers), request_ids);
+  http::Server server(http::ServerOptions{config.http, store.temp_dir(), store.temp_suffix()}, std::move(handlers),
+                      request_ids);
   auto port = server.start();
   if (!port.ok()) {
     spdlog::critical("{}", port.error().message());
