@@ -2,6 +2,7 @@
 
 #include "osslive/hls/playlist.hpp"
 #include "osslive/oss/object_reads.hpp"
+#include "segment_lease.hpp"
 
 namespace osslive::live {
 namespace {
@@ -130,9 +131,19 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> SegmentService::submit(const Playli
       return std::move(opened).error();
     }
     if (opened->info.etag != origin.source.etag) return source_changed(origin.kind, origin.source, opened->info.etag);
+    const auto deadline = deps_.clock.steady() + std::chrono::milliseconds(deps_.config.segment_timeout_ms);
+    // Made once cluster-wide: another node's segment is handed out, or this job holds the lease.
+    OSSLIVE_ASSIGN(SegmentLease lease, SegmentLease::claim(deps_.store, deps_.clock, playlist->bucket, key, deadline));
+    if (lease.waited()) ++stats_.segment_lease_waits;
+    if (lease.stored()) return copy_stored(*lease.stored(), out);
+    ++stats_.transcodes_started;
     OSSLIVE_ASSIGN(auto writer, deps_.store.begin_write(playlist->bucket, key));
-    const SegmentJobTiming timing{deps_.clock.steady() + std::chrono::milliseconds(deps_.config.segment_timeout_ms), pause};
+    const SegmentJobTiming timing{deadline, [&] {
+                                    lease.keep_alive();
+                                    pause();
+                                  }};
     auto sink = [&](std::string_view bytes) -> Status {
+      lease.keep_alive();
       out.append(std::string(bytes));
       return writer->write(bytes);
     };
