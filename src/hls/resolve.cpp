@@ -7,6 +7,7 @@
 #include "osslive/core/exact.hpp"
 #include "geometry.hpp"
 #include "osslive/hls/params.hpp"
+#include "osslive/core/strings.hpp"
 #include "osslive/process/value_rules.hpp"
 
 namespace osslive::hls {
@@ -110,13 +111,16 @@ Result<VideoParams> resolve_video(const process::HlsM3u8& request, const media::
     v.pix_fmt = map_pix_fmt(source.pix_fmt);
   }
   if (request.vb) {
-    if (request.crf) return invalid_argument("crf", "cannot be combined with vb", std::to_string(*request.crf));
+    if (request.crf_hundredths)
+      return invalid_argument("crf", "cannot be combined with vb", format_fixed_point(*request.crf_hundredths, 2));
     OSSLIVE_ASSIGN(v.bitrate, pick_bitrate("vb", *request.vb, request.vbopt.value_or(1), source.bit_rate,
                                            "source video bit rate"));
   } else {
-    v.crf = request.crf.value_or(23);
-    v.maxrate = request.maxrate.value_or(0);
-    v.bufsize = request.bufsize.value_or(0);
+    v.crf = static_cast<double>(request.crf_hundredths.value_or(2300)) / 100;
+    if (request.maxrate && request.bufsize) {  // a buffer alone caps nothing
+      v.maxrate = *request.maxrate;
+      v.bufsize = *request.bufsize;
+    }
   }
   return v;
 }

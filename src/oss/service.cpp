@@ -233,9 +233,13 @@ std::optional<Response> OssService::precheck(Request& request) {
 }
 
 Response OssService::handle(Request& request) {
-  if (request.method == "OPTIONS") return preflight(request);
-  Response response = route(request);
-  apply_cors(request, response);
+  const auto started = deps_.clock.steady();
+  Response response = request.method == "OPTIONS" ? preflight(request) : route(request);
+  if (request.method != "OPTIONS") apply_cors(request, response);
+  // As OSS does: how long the server worked on the request, in milliseconds (a streamed segment:
+  // until its first bytes are ready to go).
+  const auto worked = std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.steady() - started);
+  response.headers.set("x-oss-server-time", std::to_string(worked.count()));
   return response;
 }
 

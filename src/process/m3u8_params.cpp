@@ -89,22 +89,19 @@ Status set_vcodec(HlsM3u8& out, std::string_view name, std::string_view value) {
 // fps keeps the user's text (it becomes FrameRate in the response); the value is checked in
 // thousandths so "29.97" is exact.
 Status set_fps(HlsM3u8& out, std::string_view name, std::string_view value) {
-  auto bad = [&] { return invalid_argument(name, "must be a decimal in (0, 240] with at most 3 decimals", value); };
-  const auto dot = value.find('.');
-  const std::string_view whole = value.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view() : value.substr(dot + 1);
-  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 3)) return bad();
-  auto units = parse_int(whole);
-  if (!units || *units > 240) return bad();
-  std::int64_t milli = *units * 1000;
-  std::int64_t scale = 100;
-  for (char c : frac) {
-    if (c < '0' || c > '9') return bad();
-    milli += (c - '0') * scale;
-    scale /= 10;
-  }
-  if (milli <= 0 || milli > 240'000) return bad();
+  const auto milli = parse_fixed_point(value, 3);
+  if (!milli || *milli <= 0 || *milli > 240'000)
+    return invalid_argument(name, "must be a decimal in (0, 240] with at most 3 decimals", value);
   out.fps = std::string(value);
+  return {};
+}
+
+// crf is a float in [0, 51] (x264 and x265 take fractions); kept to 1/100.
+Status set_crf(HlsM3u8& out, std::string_view name, std::string_view value) {
+  const auto hundredths = parse_fixed_point(value, 2);
+  if (!hundredths || *hundredths > 5100)
+    return invalid_argument(name, "must be a decimal in [0, 51] with at most 2 decimals", value);
+  out.crf_hundredths = *hundredths;
   return {};
 }
 
@@ -184,7 +181,7 @@ constexpr std::array<ParamRule<HlsM3u8>, kKeyCount> kRules{{
     {"arotate", set_int<&HlsM3u8::arotate, 0, 1>},
     {"vb", set_int<&HlsM3u8::vb, 1, kMaxBitrate>},
     {"vbopt", set_int<&HlsM3u8::vbopt, 0, 2>},
-    {"crf", set_int<&HlsM3u8::crf, 0, 51>},
+    {"crf", set_crf},
     {"maxrate", set_int<&HlsM3u8::maxrate, 1, kMaxBitrate>},
     {"bufsize", set_int<&HlsM3u8::bufsize, 1, kMaxBitrate>},
     {"an", set_an},
@@ -204,25 +201,19 @@ struct Pairing {
   std::string_view rule;
 };
 
-// Exclusions come first so "vb_..,maxrate_.." names the conflict rather than the missing partner.
+// Only real contradictions are refused. A parameter that refines another one (fpsopt, sopt, scaletype,
+// arotate, vbopt, abopt, bufsize) or only matters with audio on (acodec, ar, ac, aq, ab with an_1) is
+// harmless without it: clients send every documented default, and the output does not change.
 constexpr std::array kExclusions{
     Pairing{kCrf, kVb, "cannot be combined with vb"},
     Pairing{kMaxrate, kVb, "cannot be combined with vb"},
     Pairing{kBufsize, kVb, "cannot be combined with vb"},
     Pairing{kAq, kAb, "cannot be combined with ab"},
 };
+// The documentation says maxrate "must be set with bufsize": x264 cannot cap a rate without a buffer.
 constexpr std::array kNeeds{
-    Pairing{kFpsopt, kFps, "needs fps"},
-    Pairing{kSopt, kS, "needs s"},
-    Pairing{kScaletype, kS, "needs s"},
-    Pairing{kArotate, kS, "needs s"},
-    Pairing{kVbopt, kVb, "needs vb"},
     Pairing{kMaxrate, kBufsize, "needs bufsize"},
-    Pairing{kBufsize, kMaxrate, "needs maxrate"},
-    Pairing{kAbopt, kAb, "needs ab"},
 };
-// Given with an_1 they would silently do nothing, so they are refused.
-constexpr std::array kAudioKeys{kAcodec, kAr, kAc, kAq, kAb, kAbopt};
 
 std::string_view value_of(const Params& params, Key key) {
   for (const Param& p : params)
@@ -230,15 +221,12 @@ std::string_view value_of(const Params& params, Key key) {
   return {};
 }
 
-Status check_pairings(const HlsM3u8& m3u8, std::uint64_t given, const Params& params) {
+Status check_pairings(std::uint64_t given, const Params& params) {
   auto has = [given](Key k) { return (given >> k) & 1; };
   for (const Pairing& p : kExclusions)
     if (has(p.key) && has(p.other)) return invalid_argument(kRules[p.key].name, p.rule, value_of(params, p.key));
   for (const Pairing& p : kNeeds)
     if (has(p.key) && !has(p.other)) return invalid_argument(kRules[p.key].name, p.rule, value_of(params, p.key));
-  if (m3u8.an)
-    for (Key k : kAudioKeys)
-      if (has(k)) return invalid_argument(kRules[k].name, "cannot be combined with an_1", value_of(params, k));
   return {};
 }
 
@@ -247,7 +235,7 @@ Status check_pairings(const HlsM3u8& m3u8, std::uint64_t given, const Params& pa
 Result<HlsM3u8> parse_m3u8(const Params& params) {
   HlsM3u8 m3u8;
   OSSLIVE_ASSIGN(std::uint64_t given, apply_params(m3u8, kRules, "hls/m3u8", params));
-  OSSLIVE_TRY(check_pairings(m3u8, given, params));
+  OSSLIVE_TRY(check_pairings(given, params));
   return m3u8;
 }
 

@@ -35,7 +35,7 @@ struct VideoParams {
   int pad_x = 0, pad_y = 0;             // > 0 only when it is smaller
   int width = 0, height = 0;            // output, even
   std::string pix_fmt = "yuv420p";
-  int crf = 23;                         // used when bitrate == 0
+  double crf = 23;                      // used when bitrate == 0; [0, 51] in steps of 1/100
   std::int64_t bitrate = 0;             // bit/s; > 0: encode to this rate instead of crf
   std::int64_t maxrate = 0;             // crf cap (with bufsize); 0: none
   std::int64_t bufsize = 0;

@@ -35,7 +35,7 @@ struct SegmentPlan {
   std::int64_t total_video_frames = 0;  // N = ceil(D * F)
   std::int64_t total_audio_frames = 0;  // ceil((N / F) * R / 1024), audio-only ceil(D * R / 1024)
   media::Rational duration{0, 1};    // seconds, the sum of every segment's duration
-  std::int64_t target_duration = 0;  // ceil of the longest segment duration (EXT-X-TARGETDURATION)
+  std::int64_t target_duration = 0;  // the longest segment duration rounded to the nearest second (EXT-X-TARGETDURATION)
   std::vector<Segment> segments;     // never empty; no segment is shorter than one frame
 };
 

@@ -26,7 +26,7 @@ struct HlsM3u8 {
   int arotate = 0;                       // 0 | 1
   std::optional<std::int64_t> vb;        // bit/s
   std::optional<int> vbopt;              // needs vb (default 1)
-  std::optional<int> crf;                // [0, 51], exclusive with vb
+  std::optional<std::int64_t> crf_hundredths;  // crf [0, 51] in 1/100, exclusive with vb
   std::optional<std::int64_t> maxrate, bufsize;  // together, only with crf (or default crf)
   bool an = false;
   std::string acodec = "aac";

@@ -14,6 +14,7 @@
 #include "osslive/live/live_service.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/fs_bucket_store.hpp"
+#include "osslive/store/notes.hpp"
 
 namespace osslive::live::testing {
 
@@ -52,6 +53,7 @@ class FakeMedia final : public MediaBackend {
   std::vector<std::int64_t> made;  // indexes, in order
   std::vector<SegmentJobTiming> timings;
   std::optional<Error> fail;
+  int repeat = 100;  // of "TS<n>" per segment
 
   Result<media::SourceInfo> probe(std::shared_ptr<const FileHandle>) override { return info; }
   Result<media::SourceTracks> probe_tracks(std::shared_ptr<const FileHandle>) override { return media::SourceTracks{}; }
@@ -61,7 +63,7 @@ class FakeMedia final : public MediaBackend {
     made.push_back(index);
     timings.push_back(timing);
     if (fail) return *fail;
-    return sink(bytes_of(index));
+    return sink(bytes_of(index, repeat));
   }
   Result<std::string> make_subtitle_segment(const hls::SubtitleManifest&, const hls::SegmentPlan&, std::int64_t index,
                                             std::shared_ptr<const FileHandle>, const SegmentJobTiming& timing) override {
@@ -69,9 +71,9 @@ class FakeMedia final : public MediaBackend {
     timings.push_back(timing);
     return "WEBVTT\n\n" + std::to_string(index) + "\n";
   }
-  static std::string bytes_of(std::int64_t index) {
+  static std::string bytes_of(std::int64_t index, int repeat = 100) {
     std::string out;
-    for (int i = 0; i < 100; ++i) out += "TS" + std::to_string(index);
+    for (int i = 0; i < repeat; ++i) out += "TS" + std::to_string(index);
     return out;
   }
 };
@@ -145,12 +147,27 @@ class LiveTest : public ::testing::Test {
         store_(dir_, clock_),
         credentials_({Credential{kAk, kSk}}),
         verifier_(credentials_, clock_, {900, "cn-hangzhou"}),
-        live_(LiveDeps{store_, credentials_, jobs_, media_, clock_, TranscodeConfig{}}),
-        service_(oss::ServiceDeps{store_, verifier_, clock_, AuthConfig{}, &live_, nullptr}) {
+        notes_(dir_ / "notes", dir_ / ".osslive" / "tmp") {
+    restart(config());
     EXPECT_TRUE(store_.create_bucket("media", "private").ok());
     EXPECT_TRUE(store_.create_bucket("open", "public-read").ok());
   }
+
+  // A new LiveService over the same store and notes, as after a restart of the server.
+  void restart(const TranscodeConfig& config) {
+    service_.reset();
+    jobs_.queued.clear();  // what the old process had queued died with it
+    live_.reset();
+    live_ = std::make_unique<LiveService>(LiveDeps{store_, credentials_, jobs_, media_, notes_, clock_, config});
+    service_ = std::make_unique<oss::OssService>(oss::ServiceDeps{store_, verifier_, clock_, AuthConfig{}, live_.get(), nullptr});
+  }
   ~LiveTest() override { std::filesystem::remove_all(dir_); }
+
+  static TranscodeConfig config() {
+    TranscodeConfig config;
+    config.failed_segment_retry_s = 60;
+    return config;
+  }
 
   void put(const std::string& bucket, const std::string& key, std::string bytes) {
     store::PutBody body;
@@ -188,7 +205,7 @@ class LiveTest : public ::testing::Test {
     EXPECT_TRUE(authorization.ok());
     r.headers.add("Authorization", *authorization);
     last_operation_.clear();
-    Response response = service_.handle(r);
+    Response response = service_->handle(r);
     last_operation_ = r.operation;
     return response;
   }
@@ -196,7 +213,7 @@ class LiveTest : public ::testing::Test {
   // A GET whose query is complete already (presigned, or anonymous).
   Response get(const std::string& target) {
     Request r = base("GET", target);
-    Response response = service_.handle(r);
+    Response response = service_->handle(r);
     last_operation_ = r.operation;
     return response;
   }
@@ -271,8 +288,9 @@ class LiveTest : public ::testing::Test {
   auth::Verifier verifier_;
   FakeMedia media_;
   ManualJobs jobs_;
-  LiveService live_;
-  oss::OssService service_;
+  store::FsNotes notes_;
+  std::unique_ptr<LiveService> live_;
+  std::unique_ptr<oss::OssService> service_;
   std::string last_operation_;
 };
 

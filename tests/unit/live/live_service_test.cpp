@@ -63,8 +63,8 @@ TEST_F(LiveServiceTest, AMissingSegmentIsMadeOnceStreamedAndStored) {
   ASSERT_EQ(hit.status, 200);
   EXPECT_TRUE(std::holds_alternative<FileSlice>(hit.body));
   EXPECT_EQ(body_of(hit), FakeMedia::bytes_of(1));
-  EXPECT_EQ(live_.stats().segment_hits, 1u);
-  EXPECT_EQ(live_.stats().segment_misses, 2u);
+  EXPECT_EQ(live_->stats().segment_hits, 1u);
+  EXPECT_EQ(live_->stats().segment_misses, 2u);
 }
 
 TEST_F(LiveServiceTest, ARequestQueuesTheSegmentsAheadAtPrefetchPriority) {

@@ -54,8 +54,8 @@ TEST_F(SegmentLeaseTest, AJobWaitsForTheSegmentAnotherNodeIsMakingAndHandsOutTho
   ASSERT_TRUE(status.ok()) << status.error().to_string();
   EXPECT_EQ(body_of(response), "made by the other node");
   EXPECT_TRUE(media_.made.empty());
-  EXPECT_EQ(live_.stats().transcodes_started, 0u);
-  EXPECT_EQ(live_.stats().segment_lease_waits, 1u);
+  EXPECT_EQ(live_->stats().transcodes_started, 0u);
+  EXPECT_EQ(live_->stats().segment_lease_waits, 1u);
 }
 
 TEST_F(SegmentLeaseTest, ALeaseGivenUpWithoutASegmentOrExpiredIsTakenOver) {
@@ -78,7 +78,7 @@ TEST_F(SegmentLeaseTest, ALeaseGivenUpWithoutASegmentOrExpiredIsTakenOver) {
   EXPECT_EQ(body_of(second), FakeMedia::bytes_of(2));
 
   EXPECT_EQ(media_.made, (std::vector<std::int64_t>{0, 2}));
-  EXPECT_EQ(live_.stats().transcodes_started, 2u);
+  EXPECT_EQ(live_->stats().transcodes_started, 2u);
   // Each job gave its lease up when it ended.
   EXPECT_TRUE(other_.try_lease("media", segment(0), std::chrono::seconds(15))->held);
   EXPECT_TRUE(other_.try_lease("media", segment(2), std::chrono::seconds(15))->held);
@@ -90,13 +90,13 @@ TEST_F(SegmentLeaseTest, TranscodesStartedCountsSegmentsMadeNotJobsThatFoundThem
   store_segment(other_, 1, "stored meanwhile");
   ASSERT_TRUE(jobs_.run(job(1)).ok());
   EXPECT_EQ(body_of(queued), "stored meanwhile");
-  EXPECT_EQ(live_.stats().transcodes_started, 0u);
+  EXPECT_EQ(live_->stats().transcodes_started, 0u);
 
   Response made = presigned_get(segment(2), auth::Scheme::V1Query, kLiveTs);
   ASSERT_TRUE(jobs_.run(job(2)).ok());
   EXPECT_EQ(body_of(made), FakeMedia::bytes_of(2));
-  EXPECT_EQ(live_.stats().transcodes_started, 1u);
-  EXPECT_EQ(live_.stats().segment_lease_waits, 0u);
+  EXPECT_EQ(live_->stats().transcodes_started, 1u);
+  EXPECT_EQ(live_->stats().segment_lease_waits, 0u);
 }
 
 }  // namespace
