@@ -164,6 +164,12 @@ void FsBucketStore::release_lease(std::string_view bucket, std::string_view key,
   claims_->release(claim_path(leases_dir_, bucket, key), lease.token);
 }
 
+bool FsBucketStore::leased(std::string_view bucket, std::string_view key) const {
+  auto holder = claims_->read(claim_path(leases_dir_, bucket, key));
+  if (!holder || holder->expires_ms < now_ms()) return false;
+  return !owner_gone(std::string_view(holder->token).substr(0, holder->token.rfind('/')));
+}
+
 bool FsBucketStore::stale_temp(const std::string& name, std::int64_t mtime_s) const {
   if (clock_.now_seconds() - mtime_s > kStaleAfter.count()) return true;
   std::size_t at = name.rfind('@');

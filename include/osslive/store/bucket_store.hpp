@@ -156,6 +156,9 @@ class BucketStore {
                              std::chrono::milliseconds ttl) = 0;
   // Gives the lease up if it is still `lease`'s; a lease someone took over stays theirs.
   virtual void release_lease(std::string_view bucket, std::string_view key, const Lease& lease) = 0;
+  // Whether someone holds the lease now (not expired, holder not known to be gone): a quick look
+  // for work queued ahead of players, which leaves such a segment to its maker.
+  virtual bool leased(std::string_view bucket, std::string_view key) const = 0;
   // Who this store is in leases and temp names: "<host>+<pid space>+<pid>+<random>", fixed for
   // the process (the pid space names the kernel boot and pid namespace the pid belongs to).
   virtual const std::string& node_id() const = 0;

@@ -107,6 +107,7 @@ class FsBucketStore final : public BucketStore {
   Status renew_lease(std::string_view bucket, std::string_view key, Lease& lease,
                      std::chrono::milliseconds ttl) override;
   void release_lease(std::string_view bucket, std::string_view key, const Lease& lease) override;
+  bool leased(std::string_view bucket, std::string_view key) const override;
   const std::string& node_id() const override { return node_id_; }
 
   std::filesystem::path temp_dir() const override { return tmp_dir_; }

@@ -16,6 +16,7 @@ class Notes {
   // Creates or replaces the note `id` ([0-9a-z-], at most 64 characters).
   virtual Status put(std::string_view id, std::string_view text) = 0;
   virtual Status remove(std::string_view id) = 0;  // ok when absent
+  virtual bool has(std::string_view id) const = 0;
   virtual Result<std::vector<std::string>> all() const = 0;  // every note's text
 };
 
@@ -28,6 +29,7 @@ class FsNotes final : public Notes {
   FsNotes(std::filesystem::path dir, std::filesystem::path tmp_dir, std::string temp_suffix = {});
   Status put(std::string_view id, std::string_view text) override;
   Status remove(std::string_view id) override;
+  bool has(std::string_view id) const override;
   Result<std::vector<std::string>> all() const override;
 
  private:

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "live_fixture.hpp"
+#include "osslive/core/strings.hpp"
 #include "osslive/hls/playlist.hpp"
 
 namespace osslive::live::testing {
@@ -97,6 +98,72 @@ TEST_F(SegmentLeaseTest, TranscodesStartedCountsSegmentsMadeNotJobsThatFoundThem
   EXPECT_EQ(body_of(made), FakeMedia::bytes_of(2));
   EXPECT_EQ(live_->stats().transcodes_started, 1u);
   EXPECT_EQ(live_->stats().segment_lease_waits, 0u);
+}
+
+// Background work of a playlist whose segments the test names, st_10000 with `params`.
+class LeasedBackgroundWork : public SegmentLeaseTest {
+ protected:
+  std::string warm_segment(const std::string& token, int index) const {
+    return hls::segment_key("out/warm.m3u8", token, index);
+  }
+  std::string make_warm(const std::string& params) {
+    Response made = make_playlist("in/clip.mp4", "out/warm.m3u8", params);
+    EXPECT_EQ(made.status, 200) << body_of(made);
+    return nlohmann::json::parse(body_of(made))["VideoPlaylist"][0]["Token"].get<std::string>();
+  }
+  std::optional<jobs::Priority> queued_as(const std::string& key) const {
+    auto found = jobs_.queued.find("media/" + key);
+    if (found == jobs_.queued.end()) return std::nullopt;
+    return found->second.priority;
+  }
+};
+
+TEST_F(LeasedBackgroundWork, AnInitdRunLeavesASegmentAnotherNodeIsMakingToIt) {
+  const std::string token = make_warm("st_10000,initd_30000");  // segments 0..2, two queued at a time
+  ASSERT_TRUE(queued_as(warm_segment(token, 0)) && queued_as(warm_segment(token, 1)));
+  auto theirs = other_.try_lease("media", warm_segment(token, 2), std::chrono::seconds(15));
+  ASSERT_TRUE(theirs.ok() && theirs->held);
+  ASSERT_TRUE(jobs_.run("media/" + warm_segment(token, 0)).ok());
+  EXPECT_FALSE(queued_as(warm_segment(token, 2))) << "being made by the other node: no job waits for it here";
+  ASSERT_TRUE(jobs_.run("media/" + warm_segment(token, 1)).ok());
+  EXPECT_TRUE(jobs_.queued.empty());
+  EXPECT_EQ(media_.made, (std::vector<std::int64_t>{0, 1}));
+  other_.release_lease("media", warm_segment(token, 2), *theirs);
+}
+
+TEST_F(LeasedBackgroundWork, PrefetchLeavesASegmentAnotherNodeIsMakingToIt) {
+  const std::string token = make_warm("st_10000,initd_0,ta_10");
+  auto theirs = other_.try_lease("media", warm_segment(token, 1), std::chrono::seconds(15));
+  ASSERT_TRUE(theirs.ok() && theirs->held);
+  const std::string key = warm_segment(token, 0);
+  ASSERT_EQ(presigned_get(key, auth::Scheme::V1Query, std::string("if_status_eq_404{hls/ts,from_") +
+                                                         base64url_encode("out/warm.m3u8") + "}")
+                .status,
+            200);
+  EXPECT_EQ(queued_as(warm_segment(token, 0)), jobs::Priority::Player);
+  EXPECT_FALSE(queued_as(warm_segment(token, 1))) << "being made by the other node";
+  EXPECT_EQ(queued_as(warm_segment(token, 2)), jobs::Priority::Prefetch);
+  other_.release_lease("media", warm_segment(token, 1), *theirs);
+}
+
+TEST_F(LeasedBackgroundWork, APlayerTakesUpAnInitdRunWrittenDownButNotRunningHere) {
+  // Written down by the node that took the hls/m3u8 request, which then died (here: a restart
+  // that does not resume, as a node that never ran the run would not).
+  const std::string token = make_warm("st_10000,initd_30000");
+  restart(config());
+  ASSERT_TRUE(jobs_.queued.empty());
+  ASSERT_EQ(presigned_get(warm_segment(token, 0), auth::Scheme::V1Query,
+                          std::string("if_status_eq_404{hls/ts,from_") + base64url_encode("out/warm.m3u8") + "}")
+                .status,
+            200);
+  EXPECT_EQ(queued_as(warm_segment(token, 0)), jobs::Priority::Player);
+  EXPECT_EQ(queued_as(warm_segment(token, 1)), jobs::Priority::Initial) << "the run goes on here";
+  EXPECT_EQ(queued_as(warm_segment(token, 2)), jobs::Priority::Initial);
+  jobs_.run_all();
+  jobs_.run_all();
+  auto notes = notes_.all();
+  ASSERT_TRUE(notes.ok());
+  EXPECT_TRUE(notes->empty()) << "the run ended here and is forgotten";
 }
 
 }  // namespace
