@@ -14,18 +14,8 @@ namespace {
 
 constexpr const char* kLiveTs = "if_status_eq_404{hls/ts}";
 
-class SegmentLeaseTest : public LiveTest {
+class SegmentLeaseTest : public ClipPlaylistTest {
  protected:
-  void SetUp() override {
-    put("media", "in/clip.mp4", "source bytes v1");
-    Response made = make_playlist("in/clip.mp4", "out/clip.m3u8", "st_10000,initd_0");
-    ASSERT_EQ(made.status, 200) << body_of(made);
-    token_ = nlohmann::json::parse(body_of(made))["VideoPlaylist"][0]["Token"].get<std::string>();
-  }
-
-  std::string segment(int index) const { return hls::segment_key("out/clip.m3u8", token_, index); }
-  std::string job(int index) const { return "media/" + segment(index); }
-
   void store_segment(store::BucketStore& store, int index, std::string bytes) {
     store::PutBody body;
     body.size = bytes.size();
@@ -35,7 +25,6 @@ class SegmentLeaseTest : public LiveTest {
 
   // Another node on the same folder.
   store::FsBucketStore other_{dir_, clock_};
-  std::string token_;
 };
 
 TEST_F(SegmentLeaseTest, AJobWaitsForTheSegmentAnotherNodeIsMakingAndHandsOutThoseBytes) {
