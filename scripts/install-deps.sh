@@ -26,7 +26,8 @@ packages=(build-essential cmake ninja-build pkg-config
 # Node.js/npm install the console's hls.js (and, with --test, the test clients).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [[ $want_tests == 1 ]]; then
-  packages+=(chromium chromium-driver)
+  # nginx: the front of the cluster test (scripts/cluster.sh).
+  packages+=(chromium chromium-driver nginx)
 fi
 
 installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |

@@ -104,7 +104,7 @@ int run(const Config& config) {
       live::sized_for_machine(config.transcode, static_cast<int>(std::thread::hardware_concurrency()));
   jobs::Scheduler scheduler(live::scheduler_options(transcode), clock);
   live::LibavBackend media(transcode);
-  store::FsNotes pending_work(config.data_dir / ".osslive" / "notes" / "initd", store.temp_dir());
+  store::FsNotes pending_work(config.data_dir / ".osslive" / "notes" / "initd", store.temp_dir(), store.temp_suffix());
   live::LiveService live(live::LiveDeps{store, credential_store, scheduler, media, pending_work, clock, transcode});
 
   Metrics metrics;
@@ -123,7 +123,8 @@ int run(const Config& config) {
     spdlog::info("{} {} {} {} {} {} {}B {:.1f}ms", request.request_id, request.remote, request.operation,
                  request.method, auth::redact_credentials(request.target), status, bytes, static_cast<double>(took.count()) / 1000.0);
   };
-  http::Server server(http::ServerOptions{config.http, store.temp_dir()}, std::move(handlers), request_ids);
+  http::Server server(http::ServerOptions{config.http, store.temp_dir(), store.temp_suffix()}, std::move(handlers),
+                      request_ids);
   auto port = server.start();
   if (!port.ok()) {
     spdlog::critical("{}", port.error().message());

@@ -136,6 +136,7 @@ void Session::start_body() {
       self->spool_parser_.emplace(std::move(*self->header_parser_));
       self->spool_parser_->body_limit(self->context_->options.http.max_object_bytes);
       self->spool_parser_->get().body().dir = self->context_->options.spool_dir;
+      self->spool_parser_->get().body().name_suffix = self->context_->options.spool_name_suffix;
       if (self->wants_sha256()) self->spool_parser_->get().body().sha256.emplace();
       self->read_body(*self->spool_parser_);
     } else {

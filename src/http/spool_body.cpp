@@ -8,7 +8,7 @@
 namespace osslive::http {
 
 void SpoolBody::reader::init(const boost::optional<std::uint64_t>&, boost::beast::error_code& ec) {
-  body_.path = body_.dir / ("body-" + hex_lower(random_bytes(12)));
+  body_.path = body_.dir / ("body-" + hex_lower(random_bytes(12)) + body_.name_suffix);
   auto file = FileHandle::create_new(body_.path);
   if (!file.ok()) {
     body_.write_errno = errno;

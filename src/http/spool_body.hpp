@@ -20,6 +20,7 @@ namespace osslive::http {
 struct SpoolBody {
   struct value_type {
     std::filesystem::path dir;   // set before reading starts
+    std::string name_suffix;     // set before reading starts
     std::filesystem::path path;  // the temp file, once created
     BufferedFileWriter file;  // the temp file, written in large pieces
     Md5 md5;

@@ -13,7 +13,8 @@ struct SchedulerProbe {
 };
 
 constexpr std::array kSchedulerProbes{
-    SchedulerProbe{"osslive_transcodes_started_total", "counter", "Segment transcode jobs started.",
+    SchedulerProbe{"osslive_transcode_jobs_started_total", "counter",
+                   "Segment jobs started (a job that finds its segment stored only hands it out).",
                    [](const jobs::SchedulerStats& s) { return static_cast<double>(s.started); }},
     SchedulerProbe{"osslive_transcodes_finished_total", "counter", "Segment transcode jobs that stored their segment.",
                    [](const jobs::SchedulerStats& s) { return static_cast<double>(s.finished); }},
@@ -41,6 +42,13 @@ void register_live_metrics(Metrics& metrics, jobs::Scheduler& scheduler, const L
     metrics.add_probe(probe.name, probe.type, probe.help,
                       [&scheduler, read = probe.read] { return read(scheduler.stats()); });
   const LiveStats& stats = live.stats();
+  metrics.add_probe("osslive_transcodes_started_total", "counter",
+                    "Segment transcodes this node started, prefetch included (jobs that found the segment made "
+                    "are not counted).",
+                    [&stats] { return static_cast<double>(stats.transcodes_started.load()); });
+  metrics.add_probe("osslive_segment_lease_waits_total", "counter",
+                    "Segment jobs that found another node making their segment and waited for it.",
+                    [&stats] { return static_cast<double>(stats.segment_lease_waits.load()); });
   metrics.add_probe("osslive_segment_cache_hits_total", "counter", "hls/ts requests that found the segment stored.",
                     [&stats] { return static_cast<double>(stats.segment_hits.load()); });
   metrics.add_probe("osslive_segment_cache_misses_total", "counter", "hls/ts requests that needed a transcode.",

@@ -57,8 +57,7 @@ void Prefetcher::pump(const std::string& group) {
     const std::int64_t index = run.next;
     const std::string key = segment_key_of(*run.playlist, index);
     const std::string job = job_key(run.playlist->bucket, key);
-    if (deps_.store.object_exists(run.playlist->bucket, key) || deps_.jobs.pending(job) ||
-        segments_.recent_failure(*run.playlist, index)) {
+    if (needs_no_work(*run.playlist, index, key, job)) {
       ++run.next;
       continue;
     }
@@ -117,6 +116,10 @@ void Prefetcher::after(const PlaylistRef& playlist, std::int64_t index) {
   const std::int64_t ahead = media->manifest.params.ta;
   const std::int64_t last = std::min<std::int64_t>(index + ahead, static_cast<std::int64_t>(media->plan.segments.size()) - 1);
   const std::string group = job_key(playlist->bucket, playlist->key);
+  if (noted_elsewhere(group)) {
+    spdlog::info("taking up the initd run of {} (written down, not running here)", group);
+    initial(playlist);
+  }
   // A seek far away: queued prefetch outside the window of every recent viewer helps nobody.
   // (Another viewer of the same playlist keeps the segments ahead of it; an initd run keeps its own.)
   const std::vector<std::int64_t> viewers = playheads_.request(group, index, ahead, deps_.clock.steady());
@@ -131,9 +134,7 @@ void Prefetcher::after(const PlaylistRef& playlist, std::int64_t index) {
   });
   for (std::int64_t i = index + 1; i <= last; ++i) {
     const std::string key = segment_key_of(*playlist, i);
-    if (deps_.jobs.pending(job_key(playlist->bucket, key)) || deps_.store.object_exists(playlist->bucket, key) ||
-        segments_.recent_failure(*playlist, i))
-      continue;
+    if (needs_no_work(*playlist, i, key, job_key(playlist->bucket, key))) continue;
     auto submitted = segments_.submit(playlist, i, jobs::Priority::Prefetch);
     if (!submitted.ok() || !*submitted) break;
     ++stats_.prefetch_queued;
@@ -141,6 +142,20 @@ void Prefetcher::after(const PlaylistRef& playlist, std::int64_t index) {
   // A run stalled on a full queue goes on now.
   std::lock_guard lock(mutex_);
   pump(group);
+}
+
+bool Prefetcher::needs_no_work(const PlaylistObject& playlist, std::int64_t index, const std::string& key,
+                               const std::string& job) const {
+  return deps_.jobs.pending(job) || deps_.store.object_exists(playlist.bucket, key) ||
+         segments_.recent_failure(playlist, index) || deps_.store.leased(playlist.bucket, key);
+}
+
+bool Prefetcher::noted_elsewhere(const std::string& group) {
+  {
+    std::lock_guard lock(mutex_);
+    if (runs_.count(group)) return false;
+  }
+  return deps_.notes.has(note_id(group));
 }
 
 }  // namespace osslive::live

@@ -3,7 +3,11 @@
 // - initd: a playlist's first segments (all of them for a negative initd or one past the end) are
 //   made in order at initial priority, a few queued at a time, each finished job queuing the next,
 //   so a whole two-hour video goes through without filling the queue or passing a player. The run
-//   is written down (store::Notes) until it ends, so a restart picks it up again.
+//   is written down (store::Notes) until it ends, so a restart picks it up again. In a cluster the
+//   notes are shared: a node asked for a segment of a playlist whose run is written down but not
+//   running here (its node died, or another node took the hls/m3u8 request) runs it too.
+// - Work queued ahead of players skips a segment another node holds the lease on: it is being
+//   made there, and a player that wants it joins that node's work through the lease.
 // - ta: the segments after every segment a player asks for, at prefetch priority; after a seek,
 //   queued prefetch that no recent viewer of the playlist will reach is abandoned.
 #include <cstdint>
@@ -28,7 +32,8 @@ class Prefetcher {
   void initial(const PlaylistRef& playlist);
   // The runs a previous process wrote down and did not finish.
   void resume();
-  // Segment `index` was requested: queue the `ta` after it, drop prefetch nobody will reach.
+  // Segment `index` was requested: queue the `ta` after it, drop prefetch nobody will reach, and
+  // take up the playlist's initd run if it is written down but not running here.
   void after(const PlaylistRef& playlist, std::int64_t index);
 
  private:
@@ -42,6 +47,12 @@ class Prefetcher {
   void pump(const std::string& group);  // needs mutex_
   void finished(const std::string& group, const std::string& job);
   std::set<std::string> initial_jobs(const std::string& group);
+  // Whether background work should leave segment `key` of `playlist` alone: stored, queued or
+  // running here, made by another node now, or failed a moment ago.
+  bool needs_no_work(const PlaylistObject& playlist, std::int64_t index, const std::string& key, const std::string& job) const;
+  // The run of `group` is written down (by this node before a restart, or by another) and not
+  // running here.
+  bool noted_elsewhere(const std::string& group);
 
   LiveDeps& deps_;
   SegmentService& segments_;

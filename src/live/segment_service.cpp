@@ -2,6 +2,7 @@
 
 #include "osslive/hls/playlist.hpp"
 #include "osslive/oss/object_reads.hpp"
+#include "segment_lease.hpp"
 
 namespace osslive::live {
 namespace {
@@ -175,11 +176,21 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> SegmentService::submit(const Playli
       return std::move(opened).error();
     }
     if (opened->info.etag != origin.source.etag) return source_changed(origin.kind, origin.source, opened->info.etag);
+    const auto deadline = deps_.clock.steady() + std::chrono::milliseconds(deps_.config.segment_timeout_ms);
+    // Made once cluster-wide: another node's segment is handed out, or this job holds the lease.
+    OSSLIVE_ASSIGN(SegmentLease lease, SegmentLease::claim(deps_.store, deps_.clock, playlist->bucket, key, deadline));
+    if (lease.waited()) ++stats_.segment_lease_waits;
+    if (lease.stored()) return copy_stored(*lease.stored(), out);
+    ++stats_.transcodes_started;
     OSSLIVE_ASSIGN(auto writer, deps_.store.begin_write(playlist->bucket, key));
-    const SegmentJobTiming timing{deps_.clock.steady() + std::chrono::milliseconds(deps_.config.segment_timeout_ms), pause};
+    const SegmentJobTiming timing{deadline, [&] {
+                                    lease.keep_alive();
+                                    pause();
+                                  }};
     // Every reader holds the segment's bytes in memory until it has them: a job may make only so many.
     std::uint64_t made = 0;
     auto sink = [&](std::string_view bytes) -> Status {
+      lease.keep_alive();
       made += bytes.size();
       if (made > static_cast<std::uint64_t>(deps_.config.max_segment_bytes))
         return Error(Errc::InvalidArgument, "segment " + std::to_string(index) + " would be larger than " +

@@ -9,6 +9,7 @@
 #include <functional>
 #include <system_error>
 
+#include "claim_file.hpp"
 #include "dir_entries.hpp"
 #include "fs_util.hpp"
 #include "osslive/store/key_path.hpp"
@@ -30,6 +31,10 @@ Status check_acl(std::string_view acl) {
   return invalid_argument("x-oss-acl", "must be private, public-read or public-read-write", acl);
 }
 
+// How old a record without its folder, a sidecar without its data or an unreadable upload must be
+// before recovery removes it: another node writes these in two steps a moment apart.
+constexpr std::int64_t kSettleSeconds = 60;
+
 Status make_dirs(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -45,21 +50,44 @@ FsBucketStore::FsBucketStore(fs::path data_dir, const Clock& clock)
       tmp_dir_(state_dir_ / "tmp"),
       buckets_dir_(state_dir_ / "buckets"),
       uploads_dir_(state_dir_ / "multipart"),
-      clock_(clock) {}
+      locks_dir_(state_dir_ / "locks"),
+      leases_dir_(state_dir_ / "leases"),
+      clock_(clock),
+      node_id_(make_node_id()),
+      claims_(std::make_unique<ClaimFiles>(
+          tmp_dir_, [this](std::string_view tag) { return temp_path(tag).filename().string(); },
+          [this](const ClaimRecord& record) {
+            return owner_gone(std::string_view(record.token).substr(0, record.token.rfind('/')));
+          })) {}
 
 FsBucketStore::~FsBucketStore() = default;
 
 Status FsBucketStore::recover() {
-  for (const fs::path& dir : {tmp_dir_, buckets_dir_, uploads_dir_}) OSSLIVE_TRY(make_dirs(dir));
+  for (const fs::path& dir : {tmp_dir_, buckets_dir_, uploads_dir_, locks_dir_, leases_dir_})
+    OSSLIVE_TRY(make_dirs(dir));
+  // Other nodes may be writing to this folder right now: remove only what is provably debris.
+  const std::int64_t now = clock_.now_seconds();
+  auto older_than = [now](const fs::path& path, std::int64_t seconds) {
+    auto st = stat_path(path);
+    return st.ok() && st->kind != Kind::Missing && now - st->mtime_s > seconds;
+  };
 
   std::error_code ec;
-  for (fs::directory_iterator it(tmp_dir_, ec), end; !ec && it != end; it.increment(ec)) remove_tree(it->path());
+  for (fs::directory_iterator it(tmp_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    auto st = stat_path(it->path());
+    if (st.ok() && stale_temp(it->path().filename().string(), st->mtime_s)) remove_tree(it->path());
+  }
+  recover_claims(locks_dir_);
+  recover_claims(leases_dir_);
 
   for (fs::directory_iterator it(buckets_dir_, ec), end; !ec && it != end; it.increment(ec)) {
     fs::path name = it->path().filename();
     if (name.extension() != ".json" || !is_valid_bucket_name(name.stem().string()) ||
-        !fs::is_directory(data_dir_ / name.stem(), ec))
-      remove_file(it->path());
+        !fs::is_directory(data_dir_ / name.stem(), ec)) {
+      // A node creating this bucket makes its folder first, then the record: a record without
+      // a folder is a deleted bucket's only when it is not brand new.
+      if (older_than(it->path(), kSettleSeconds)) remove_file(it->path());
+    }
   }
 
   // Sidecars whose data file is gone: a delete interrupted between its two unlinks.
@@ -71,7 +99,7 @@ Status FsBucketStore::recover() {
       std::string name = w->path().filename().string();
       if (name.rfind(".%m.", 0) != 0 || !w->is_regular_file(walk_ec)) continue;
       auto data = stat_path(w->path().parent_path() / name.substr(4));
-      if (data.ok() && data->kind != Kind::File) remove_file(w->path());
+      if (data.ok() && data->kind != Kind::File && older_than(w->path(), kSettleSeconds)) remove_file(w->path());
     }
   }
 
@@ -79,7 +107,9 @@ Status FsBucketStore::recover() {
     auto text = read_small_file(it->path() / "upload.json");
     auto record = text.ok() ? parse_upload(*text) : std::nullopt;
     std::error_code bucket_ec;
-    if (!record || !fs::is_directory(data_dir_ / record->bucket, bucket_ec)) remove_tree(it->path());
+    // initiate makes the folder, then its upload.json: unreadable only counts once it settled.
+    if (record ? !fs::is_directory(data_dir_ / record->bucket, bucket_ec) : older_than(it->path(), kSettleSeconds))
+      remove_tree(it->path());
   }
   return {};
 }
@@ -114,7 +144,7 @@ std::mutex& FsBucketStore::key_lock(std::string_view scope, std::string_view key
 
 Result<FsBucketStore::TempFile> FsBucketStore::create_temp(std::string_view tag) const {
   TempFile temp;
-  temp.path = tmp_dir_ / (std::string(tag) + "-" + random_id());
+  temp.path = temp_path(tag);
   auto file = FileHandle::create_new(temp.path);
   if (!file.ok()) {
     // Works without recover(): the first write creates the layout.
@@ -148,7 +178,7 @@ Status FsBucketStore::create_bucket(std::string_view bucket, std::string_view ac
   Status written = make_dirs(buckets_dir_);
   if (written.ok()) written = make_dirs(tmp_dir_);
   if (written.ok())
-    written = replace_file(tmp_dir_, buckets_dir_ / (std::string(bucket) + ".json"), bucket_json(record));
+    written = replace_file(temp_path("rec"), buckets_dir_ / (std::string(bucket) + ".json"), bucket_json(record));
   if (!written.ok()) remove_empty_dir(dir);
   return written;
 }
@@ -196,7 +226,7 @@ Status FsBucketStore::delete_bucket(std::string_view bucket) {
   // Move the folder out of sight first, so a put racing this delete either lands before the
   // move (and is found below) or fails with NoSuchBucket; it is never deleted silently.
   OSSLIVE_TRY(make_dirs(tmp_dir_));
-  fs::path doomed = tmp_dir_ / ("bucket-" + random_id());
+  fs::path doomed = temp_path("bucket");
   if (::rename(dir.c_str(), doomed.c_str()) != 0) return io_error(errno, "delete bucket " + dir.string());
   if (has_object(doomed, doomed)) {
     if (::rename(doomed.c_str(), dir.c_str()) != 0) return io_error(errno, "restore bucket " + dir.string());
@@ -221,6 +251,8 @@ Status FsBucketStore::set_bucket_cors(std::string_view bucket, std::string_view 
 Status FsBucketStore::update_bucket_record(std::string_view bucket, std::optional<std::string_view> acl,
                                            std::optional<std::string_view> cors_xml) {
   std::lock_guard lock(bucket_mutex_);
+  // Read, change, write: another node may change the other field at the same moment.
+  OSSLIVE_ASSIGN(KeyGuard guard, lock_key("bucket-record", bucket));
   OSSLIVE_ASSIGN(BucketInfo info, bucket_info(bucket));
   BucketRecord record;
   record.acl = acl ? std::string(*acl) : info.acl;
@@ -228,7 +260,7 @@ Status FsBucketStore::update_bucket_record(std::string_view bucket, std::optiona
   record.cors_xml = cors_xml ? std::string(*cors_xml) : info.cors_xml;
   OSSLIVE_TRY(make_dirs(buckets_dir_));
   OSSLIVE_TRY(make_dirs(tmp_dir_));
-  return replace_file(tmp_dir_, buckets_dir_ / (std::string(bucket) + ".json"), bucket_json(record));
+  return replace_file(temp_path("rec"), buckets_dir_ / (std::string(bucket) + ".json"), bucket_json(record));
 }
 
 void FsBucketStore::remove_uploads_of(std::string_view bucket) const {

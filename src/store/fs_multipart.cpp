@@ -133,7 +133,7 @@ Result<std::string> FsBucketStore::initiate_multipart(std::string_view bucket, s
   fs::create_directories(dir, ec);
   if (!ec) fs::create_directories(tmp_dir_, ec);
   if (ec) return io_error(ec.value(), "create upload folder " + dir.string());
-  if (Status written = replace_file(tmp_dir_, dir / "upload.json", upload_json(record)); !written.ok()) {
+  if (Status written = replace_file(temp_path("rec"), dir / "upload.json", upload_json(record)); !written.ok()) {
     remove_tree(dir);
     return std::move(written).error();
   }
@@ -170,8 +170,9 @@ Result<PartInfo> FsBucketStore::upload_part(std::string_view bucket, std::string
     return discard(std::move(written).error());
   }
 
+  // No lock between the two renames: uploads of one part on two nodes may leave the record of
+  // the other's bytes, and open_part then derives everything again from the bytes it pinned.
   std::string name = std::to_string(part_number);
-  std::lock_guard lock(key_lock(upload_id, name));
   if (::rename(staged.path.c_str(), (upload.dir / name).c_str()) != 0) {
     int err = errno;
     remove_file(side->path);
@@ -253,7 +254,7 @@ Status FsBucketStore::abort_multipart(std::string_view bucket, std::string_view 
   OSSLIVE_ASSIGN(Upload upload, open_upload(uploads_dir_, where.bucket, where.key, upload_id));
   // Out of sight first, so a part arriving now fails with NoSuchUpload instead of landing in a
   // folder that is being deleted.
-  fs::path doomed = tmp_dir_ / ("abort-" + std::string(upload_id));
+  fs::path doomed = temp_path("abort");
   if (::rename(upload.dir.c_str(), doomed.c_str()) != 0) {
     if (errno == ENOENT) return no_such_upload(upload_id);
     remove_tree(upload.dir);

@@ -19,15 +19,16 @@ Status check_id(std::string_view id) {
 
 }  // namespace
 
-FsNotes::FsNotes(std::filesystem::path dir, std::filesystem::path tmp_dir)
-    : dir_(std::move(dir)), tmp_dir_(std::move(tmp_dir)) {}
+FsNotes::FsNotes(std::filesystem::path dir, std::filesystem::path tmp_dir, std::string temp_suffix)
+    : dir_(std::move(dir)), tmp_dir_(std::move(tmp_dir)), temp_suffix_(std::move(temp_suffix)) {}
 
 Status FsNotes::put(std::string_view id, std::string_view text) {
   OSSLIVE_TRY(check_id(id));
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   std::filesystem::create_directories(tmp_dir_, ec);
-  return detail::replace_file(tmp_dir_, dir_ / (std::string(id) + std::string(kSuffix)), text);
+  const auto temp = tmp_dir_ / ("note-" + detail::random_id() + temp_suffix_);
+  return detail::replace_file(temp, dir_ / (std::string(id) + std::string(kSuffix)), text);
 }
 
 Status FsNotes::remove(std::string_view id) {
@@ -36,6 +37,11 @@ Status FsNotes::remove(std::string_view id) {
   std::filesystem::remove(dir_ / (std::string(id) + std::string(kSuffix)), ec);
   if (ec) return Error(Errc::InternalError, "cannot remove note " + std::string(id) + ": " + ec.message());
   return {};
+}
+
+bool FsNotes::has(std::string_view id) const {
+  std::error_code ec;
+  return check_id(id).ok() && std::filesystem::is_regular_file(dir_ / (std::string(id) + std::string(kSuffix)), ec);
 }
 
 Result<std::vector<std::string>> FsNotes::all() const {

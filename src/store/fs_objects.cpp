@@ -119,11 +119,14 @@ Result<ObjectInfo> FsBucketStore::install(const Location& where, const fs::path&
     auto parents = make_parents(where);
     if (!parents.ok()) return fail(std::move(parents).error());
     const int dir = parents->last();
-    // Writers of one key take turns for the two renames, so a sidecar always follows its own data.
-    std::unique_lock lock(key_lock(where.bucket, where.key));
+    // Writers of one key, in this process and in any other sharing the folder, take turns for
+    // the two renames, so a sidecar always follows its own data.
+    auto locked = lock_key(where.bucket, where.key);
+    if (!locked.ok()) return fail(std::move(locked).error());
+    std::optional<KeyGuard> guard(std::move(locked).value());
     if (::renameat(AT_FDCWD, temp_data.c_str(), dir, name.c_str()) != 0) {
       int err = errno;
-      lock.unlock();
+      guard.reset();
       if (err == ENOENT || err == ENOTDIR) {
         if (!same_file(parents->dirs.front().fd(), where.bucket_dir))
           return fail(Error(Errc::NoSuchBucket));  // deleted meanwhile
@@ -183,8 +186,8 @@ Result<OpenObject> FsBucketStore::load(const Location& where, bool keep_file) co
     if (auto info = described()) return result(std::move(*info));
     {
       // Writers hold this lock across their two renames: once we hold it, the sidecar on disk
-      // belongs to whatever data file is at the path.
-      std::lock_guard lock(key_lock(where.bucket, where.key));
+      // belongs to whatever data file is at the path. (Not had: derive, as for a file by hand.)
+      auto guard = lock_key(where.bucket, where.key);
       if (auto info = described()) return result(std::move(*info));
       auto now = stat_below(where.bucket_dir, where.data);
       bool replaced = !now.ok() || now->kind != Kind::File || now->id.ino != pinned.id.ino;
@@ -201,10 +204,10 @@ Result<OpenObject> FsBucketStore::load(const Location& where, bool keep_file) co
     info.last_modified = pinned.mtime_s;
     info.meta.content_type = guess_content_type(where.key);
 
-    std::lock_guard lock(key_lock(where.bucket, where.key));
+    auto guard = lock_key(where.bucket, where.key);
     auto now = stat_below(where.bucket_dir, where.data);
     auto after = stat_fd(fd);
-    if (now.ok() && after.ok() && now->kind == Kind::File && now->id == pinned.id && after->id == pinned.id) {
+    if (guard.ok() && now.ok() && after.ok() && now->kind == Kind::File && now->id == pinned.id && after->id == pinned.id) {
       auto temp = create_temp("heal");
       if (temp.ok()) {
         bool ok = temp->file.write_all(sidecar_json(info, pinned.id)).ok() && temp->file.sync().ok();
@@ -288,7 +291,7 @@ bool FsBucketStore::object_exists(std::string_view bucket, std::string_view key)
 Status FsBucketStore::delete_object(std::string_view bucket, std::string_view key) {
   OSSLIVE_ASSIGN(Location where, locate(bucket, key));
   {
-    std::lock_guard lock(key_lock(where.bucket, where.key));
+    OSSLIVE_ASSIGN(KeyGuard guard, lock_key(where.bucket, where.key));
     // The folder is reached without following links and both names are removed through it: a
     // link planted where a folder belongs leads nowhere (no object there), never outside.
     const std::size_t depth = where.components.size() - 1;

@@ -170,8 +170,7 @@ Status write_new_file(const fs::path& path, std::string_view data) {
   return written;
 }
 
-Status replace_file(const fs::path& tmp_dir, const fs::path& target, std::string_view data) {
-  fs::path temp = tmp_dir / ("rec-" + random_id());
+Status replace_file(const fs::path& temp, const fs::path& target, std::string_view data) {
   OSSLIVE_TRY(write_new_file(temp, data));
   if (::rename(temp.c_str(), target.c_str()) != 0) {
     int err = errno;

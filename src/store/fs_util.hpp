@@ -70,14 +70,17 @@ bool same_file(int fd, const fs::path& path);
 
 // 32 upper-case hex characters from the CSPRNG (upload ids, temp names).
 std::string random_id();
+// "<host>+<pid space>+<pid>+<6 random hex>": who this process is in temp names and claims
+// (fs_claims.cpp); one per process, so store instances in one process are one node.
+std::string make_node_id();
 
 // Whole small file (sidecars, records); NoSuchKey when absent.
 Result<std::string> read_small_file(const fs::path& path);
 Result<std::string> read_small_file(const FileHandle& file);
 // Creates `path` exclusively, writes and fdatasyncs it.
 Status write_new_file(const fs::path& path, std::string_view data);
-// Writes `data` to a fresh temp file in `tmp_dir` and renames it over `target`.
-Status replace_file(const fs::path& tmp_dir, const fs::path& target, std::string_view data);
+// Writes `data` to the fresh temp file `temp` and renames it over `target`.
+Status replace_file(const fs::path& temp, const fs::path& target, std::string_view data);
 
 Result<std::string> md5_of(const FileHandle& file, std::uint64_t size);
 // Appends `size` bytes of `in` (from offset 0) to `out`: copy_file_range, read/write where unsupported.

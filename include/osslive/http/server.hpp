@@ -28,6 +28,9 @@ struct Handlers {
 struct ServerOptions {
   HttpConfig http;
   std::filesystem::path spool_dir;  // where large request bodies are written (same file system as the store)
+  // Ends every spool file's name: the store's owner mark (FsBucketStore::temp_suffix), so a node
+  // sharing the folder never removes another node's body being received.
+  std::string spool_name_suffix;
 };
 
 class Server {

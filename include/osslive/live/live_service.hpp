@@ -35,6 +35,12 @@ struct LiveStats {
   std::atomic<std::uint64_t> segment_hits{0};    // hls/ts found the stored segment
   std::atomic<std::uint64_t> segment_misses{0};  // hls/ts had to make it (or join the job making it)
   std::atomic<std::uint64_t> prefetch_queued{0};
+  // Segments this node started to make (player and prefetch jobs alike); a job that found the
+  // segment stored, or got it from another node, made nothing and is not counted. Summed over the
+  // nodes of a cluster: the segments made, duplicates included.
+  std::atomic<std::uint64_t> transcodes_started{0};
+  // Jobs that found another node making their segment and waited for it (or for its lease).
+  std::atomic<std::uint64_t> segment_lease_waits{0};
 };
 
 class LiveService final : public oss::ProcessApi {

@@ -1,6 +1,7 @@
 #pragma once
 // The storage interface between the OSS API and the disk. Buckets are folders; an object's
 // bytes are a plain file in its bucket folder, its metadata a sidecar beside it.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -99,6 +100,17 @@ struct CompletePart {
   std::string etag;  // as the client sent it; quotes and case are ignored
 };
 
+// A claim on making one object, shared by every process that uses the store (every node of a
+// cluster on one shared folder): one holder at a time, until it releases the lease or `expires`
+// passes, so a holder that died cannot keep it.
+struct Lease {
+  bool held = false;   // true: this caller holds it and must release it
+  std::string token;   // the holder's: "<node id>/<random>"
+  std::chrono::system_clock::time_point expires;
+  // The holder's node id (the part of the token before '/').
+  std::string_view holder_node() const { return std::string_view(token).substr(0, token.rfind('/')); }
+};
+
 class BucketStore {
  public:
   virtual ~BucketStore() = default;
@@ -135,6 +147,21 @@ class BucketStore {
   virtual Result<std::vector<PartInfo>> list_parts(std::string_view bucket, std::string_view key,
                                                    std::string_view upload_id) const = 0;
   virtual Result<std::vector<UploadInfo>> list_uploads(std::string_view bucket, std::string_view prefix) const = 0;
+
+  // Cluster-wide leases (see Lease). A held lease whose expiry passed is taken over.
+  virtual Result<Lease> try_lease(std::string_view bucket, std::string_view key, std::chrono::milliseconds ttl) = 0;
+  // Moves a held lease's expiry to now + ttl (a holder renews while it works, well before it
+  // expires); an error when someone took it over meanwhile.
+  virtual Status renew_lease(std::string_view bucket, std::string_view key, Lease& lease,
+                             std::chrono::milliseconds ttl) = 0;
+  // Gives the lease up if it is still `lease`'s; a lease someone took over stays theirs.
+  virtual void release_lease(std::string_view bucket, std::string_view key, const Lease& lease) = 0;
+  // Whether someone holds the lease now (not expired, holder not known to be gone): a quick look
+  // for work queued ahead of players, which leaves such a segment to its maker.
+  virtual bool leased(std::string_view bucket, std::string_view key) const = 0;
+  // Who this store is in leases and temp names: "<host>+<pid space>+<pid>+<random>", fixed for
+  // the process (the pid space names the kernel boot and pid namespace the pid belongs to).
+  virtual const std::string& node_id() const = 0;
 
   // Where request bodies are spooled: on the same file system as the buckets, so a rename moves them in.
   virtual std::filesystem::path temp_dir() const = 0;

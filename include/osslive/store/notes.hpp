@@ -16,21 +16,26 @@ class Notes {
   // Creates or replaces the note `id` ([0-9a-z-], at most 64 characters).
   virtual Status put(std::string_view id, std::string_view text) = 0;
   virtual Status remove(std::string_view id) = 0;  // ok when absent
+  virtual bool has(std::string_view id) const = 0;
   virtual Result<std::vector<std::string>> all() const = 0;  // every note's text
 };
 
 // Notes as files in `dir` (created when missing), written through a temp file in `tmp_dir` on the
-// same file system and renamed into place, so a note is whole or absent after a crash.
+// same file system and renamed into place, so a note is whole or absent after a crash, and a node
+// sharing the folder reads the old note or the new one. Temp names end with `temp_suffix` (the
+// store's owner mark, FsBucketStore::temp_suffix), so another node's recovery leaves them alone.
 class FsNotes final : public Notes {
  public:
-  FsNotes(std::filesystem::path dir, std::filesystem::path tmp_dir);
+  FsNotes(std::filesystem::path dir, std::filesystem::path tmp_dir, std::string temp_suffix = {});
   Status put(std::string_view id, std::string_view text) override;
   Status remove(std::string_view id) override;
+  bool has(std::string_view id) const override;
   Result<std::vector<std::string>> all() const override;
 
  private:
   std::filesystem::path dir_;
   std::filesystem::path tmp_dir_;
+  std::string temp_suffix_;
 };
 
 }  // namespace osslive::store

@@ -1,6 +1,7 @@
 // A fault point the kill -9 tests control, preloaded into the real server binary (LD_PRELOAD), so
-// osslive itself carries no test-only code. It wraps rename(2) and copy_file_range(2), the calls
-// the store commits through. OSSLIVE_FAULT_POINT names a file; while that file exists, it holds
+// osslive itself carries no test-only code. It wraps rename(2), renameat(2) and copy_file_range(2),
+// the calls the store commits through (renameat's paths are matched as absolute paths, its
+// directory descriptors resolved). OSSLIVE_FAULT_POINT names a file; while that file exists, it holds
 // one rule:
 //   rename <from-substring> <to-suffix>      a rename whose source path contains the first word
 //                                            and whose target path ends with the second
@@ -87,6 +88,25 @@ extern "C" int rename(const char* from, const char* to) {
       stop_here(file, std::string("rename ") + from + " " + to);
   }
   return real(from, to);
+}
+
+// `path` as an absolute path when it is relative to the directory `dirfd`.
+std::string at_path(int dirfd, const char* path) {
+  if (path[0] == '/' || dirfd == AT_FDCWD) return path;
+  return fd_path(dirfd) + "/" + path;
+}
+
+extern "C" int renameat(int from_dir, const char* from, int to_dir, const char* to) {
+  using RenameAtFn = int (*)(int, const char*, int, const char*);
+  static auto real = reinterpret_cast<RenameAtFn>(::dlsym(RTLD_NEXT, "renameat"));
+  if (const char* file = std::getenv("OSSLIVE_FAULT_POINT")) {
+    std::string source, target;
+    const std::string from_path = at_path(from_dir, from), to_path = at_path(to_dir, to);
+    if (rule_words(read_rule(file), "rename", source, target) && from_path.find(source) != std::string::npos &&
+        ends_with(to_path, target))
+      stop_here(file, "rename " + from_path + " " + to_path);
+  }
+  return real(from_dir, from, to_dir, to);
 }
 
 extern "C" ssize_t copy_file_range(int in, loff_t* in_offset, int out, loff_t* out_offset, size_t length,

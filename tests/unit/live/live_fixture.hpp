@@ -3,6 +3,8 @@
 // media backend that makes recognisable bytes, and a job queue the test runs by hand.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -11,6 +13,7 @@
 #include "osslive/auth/verifier.hpp"
 #include "osslive/core/digest.hpp"
 #include "osslive/core/strings.hpp"
+#include "osslive/hls/playlist.hpp"
 #include "osslive/live/live_service.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/fs_bucket_store.hpp"
@@ -292,6 +295,22 @@ class LiveTest : public ::testing::Test {
   std::unique_ptr<LiveService> live_;
   std::unique_ptr<oss::OssService> service_;
   std::string last_operation_;
+};
+
+// A 30 s clip with its playlist out/clip.m3u8 (st_10000, no initd) and that playlist's segments.
+class ClipPlaylistTest : public LiveTest {
+ protected:
+  void SetUp() override {
+    put("media", "in/clip.mp4", "source bytes v1");
+    Response made = make_playlist("in/clip.mp4", "out/clip.m3u8", "st_10000,initd_0");
+    ASSERT_EQ(made.status, 200) << body_of(made);
+    token_ = nlohmann::json::parse(body_of(made))["VideoPlaylist"][0]["Token"].get<std::string>();
+  }
+
+  std::string segment(int index) const { return hls::segment_key("out/clip.m3u8", token_, index); }
+  std::string job(int index) const { return "media/" + segment(index); }
+
+  std::string token_;
 };
 
 }  // namespace osslive::live::testing

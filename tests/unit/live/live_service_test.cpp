@@ -12,20 +12,7 @@ using nlohmann::json;
 
 constexpr const char* kLiveTs = "if_status_eq_404{hls/ts}";
 
-class LiveServiceTest : public LiveTest {
- protected:
-  void SetUp() override {
-    put("media", "in/clip.mp4", "source bytes v1");
-    Response made = make_playlist("in/clip.mp4", "out/clip.m3u8", "st_10000,initd_0");
-    ASSERT_EQ(made.status, 200) << body_of(made);
-    token_ = json::parse(body_of(made))["VideoPlaylist"][0]["Token"].get<std::string>();
-  }
-
-  std::string segment(int index) const { return hls::segment_key("out/clip.m3u8", token_, index); }
-  std::string job(int index) const { return "media/" + segment(index); }
-
-  std::string token_;
-};
+class LiveServiceTest : public ClipPlaylistTest {};
 
 TEST_F(LiveServiceTest, HlsM3u8WritesThePlaylistAndAnswersItsJson) {
   EXPECT_EQ(last_operation_, "HlsM3u8");

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <vector>
@@ -336,6 +337,11 @@ TEST_F(StoreTest, RecoveryRemovesLeftoversOnly) {
   fs::create_directories(store_->temp_dir() / "bucket-X" / "a");
   spit(data_ / "bkt" / "keep" / ".%m.gone", "{}");   // its data file was deleted
   spit(data_ / ".osslive" / "buckets" / "ghost.json", "{}");  // its folder was deleted
+  // Left a while ago (a node writes these a moment before their folder or data: fresh ones stay).
+  for (const fs::path& old : {data_ / "bkt" / "keep" / ".%m.gone", data_ / ".osslive" / "buckets" / "ghost.json"}) {
+    struct timeval times[2] = {{kNow - 120, 0}, {kNow - 120, 0}};
+    ASSERT_EQ(::utimes(old.c_str(), times), 0);
+  }
   ASSERT_TRUE(store_->recover().ok());
   EXPECT_TRUE(fs::is_empty(store_->temp_dir()));
   EXPECT_FALSE(fs::exists(data_ / "bkt" / "keep" / ".%m.gone"));
