@@ -26,6 +26,7 @@
 #include "osslive/oss/internal_endpoints.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/fs_bucket_store.hpp"
+#include "osslive/store/notes.hpp"
 
 namespace {
 
@@ -109,7 +110,8 @@ int run(const Config& config) {
                                                    max_pause},
                             clock);
   live::LibavBackend media(transcode);
-  live::LiveService live(live::LiveDeps{store, credential_store, scheduler, media, clock, transcode});
+  store::FsNotes pending_work(config.data_dir / ".osslive" / "notes" / "initd", store.temp_dir());
+  live::LiveService live(live::LiveDeps{store, credential_store, scheduler, media, pending_work, clock, transcode});
 
   Metrics metrics;
   live::register_live_metrics(metrics, scheduler, live);
@@ -141,6 +143,7 @@ int run(const Config& config) {
                 credentials[0].access_key_id.c_str(), credentials[0].access_key_secret.c_str(),
                 (config.data_dir / ".osslive" / "dev-credentials.json").c_str());
   std::fflush(stdout);
+  live.resume();
   spdlog::info("open file limit {}", static_cast<unsigned long long>(open_files));
   spdlog::info("data in {}, {} bucket(s)", std::filesystem::absolute(config.data_dir).string(),
                store.list_buckets().ok() ? store.list_buckets()->size() : 0);

@@ -4,6 +4,7 @@
 
 #include "osslive/auth/authorization_parser.hpp"
 #include "osslive/auth/canonical.hpp"
+#include "osslive/auth/unambiguous.hpp"
 #include "osslive/core/digest.hpp"
 #include "osslive/core/strings.hpp"
 
@@ -163,6 +164,7 @@ Result<Identity> Verifier::verify(const SignableRequest& request) const {
     if (!presigned) return Identity{};
     parts = std::move(*presigned);
   }
+  OSSLIVE_TRY(check_unambiguous(parts.scheme, request));
 
   OSSLIVE_ASSIGN(Signed expected, prepare(request, parts, clock_.now_seconds(), options_.max_clock_skew_s));
   auto secret = credentials_.secret_for(parts.access_key_id);

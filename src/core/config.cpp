@@ -108,6 +108,11 @@ Status read_transcode(const json& j, TranscodeConfig& t) {
   OSSLIVE_TRY(r.get("keep_freed_memory_mb", t.keep_freed_memory_mb));
   if (t.keep_freed_memory_mb < 0 || t.keep_freed_memory_mb > 2047)
     return config_error("transcode.keep_freed_memory_mb", "must be 0..2047");
+  OSSLIVE_TRY(r.get("max_segment_bytes", t.max_segment_bytes));
+  if (t.max_segment_bytes < 4096) return config_error("transcode.max_segment_bytes", "must be at least 4096");
+  OSSLIVE_TRY(r.get("failed_segment_retry_s", t.failed_segment_retry_s));
+  if (t.failed_segment_retry_s < 0 || t.failed_segment_retry_s > 86400)
+    return config_error("transcode.failed_segment_retry_s", "must be 0..86400");
   return r.finish();
 }
 

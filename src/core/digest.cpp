@@ -9,24 +9,26 @@
 
 namespace osslive {
 
-struct Md5::State {
+struct StreamDigest::State {
+  const EVP_MD* md;
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  State() { EVP_DigestInit_ex(ctx, EVP_md5(), nullptr); }
+  explicit State(const EVP_MD* algorithm) : md(algorithm) { EVP_DigestInit_ex(ctx, md, nullptr); }
   ~State() { EVP_MD_CTX_free(ctx); }
 };
 
-Md5::Md5() : state_(std::make_unique<State>()) {}
-Md5::~Md5() = default;
-Md5::Md5(Md5&&) noexcept = default;
-Md5& Md5::operator=(Md5&&) noexcept = default;
+StreamDigest::StreamDigest(Algorithm algorithm)
+    : state_(std::make_unique<State>(algorithm == Algorithm::Md5 ? EVP_md5() : EVP_sha256())) {}
+StreamDigest::~StreamDigest() = default;
+StreamDigest::StreamDigest(StreamDigest&&) noexcept = default;
+StreamDigest& StreamDigest::operator=(StreamDigest&&) noexcept = default;
 
-void Md5::update(const void* data, std::size_t size) { EVP_DigestUpdate(state_->ctx, data, size); }
+void StreamDigest::update(const void* data, std::size_t size) { EVP_DigestUpdate(state_->ctx, data, size); }
 
-std::string Md5::finish() {
+std::string StreamDigest::finish() {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(state_->ctx, out, &len);
-  EVP_DigestInit_ex(state_->ctx, EVP_md5(), nullptr);
+  EVP_DigestInit_ex(state_->ctx, state_->md, nullptr);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
@@ -52,6 +54,13 @@ std::string sha1(std::string_view data) { return digest(EVP_sha1(), data); }
 std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
 std::string hmac_sha1(std::string_view key, std::string_view data) { return hmac(EVP_sha1(), key, data); }
 std::string hmac_sha256(std::string_view key, std::string_view data) { return hmac(EVP_sha256(), key, data); }
+
+bool is_sha256_hex(std::string_view text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
+}
 
 bool constant_time_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -45,6 +45,7 @@ constexpr std::array kErrorTable{
     Row{Errc::SlowDown, {503, "SlowDown", "0001-00000504", "Transcoding capacity is exhausted. Please retry later."}},
     Row{Errc::SourceChanged, {409, "SourceChanged", "0050-00000001", "The source object changed after the playlist was generated. Generate the playlist again."}},
     Row{Errc::InsufficientStorage, {507, "InsufficientStorage", "0001-00000507", "There is not enough space left on the storage device."}},
+    Row{Errc::MissingArgument, {400, "MissingArgument", "0016-00000606", "Missing Some Required Arguments."}},
 };
 
 constexpr bool table_is_in_enum_order() {

@@ -316,4 +316,33 @@ bool json_nesting_within(std::string_view json, std::size_t max_depth) {
   return true;
 }
 
+std::optional<std::int64_t> parse_fixed_point(std::string_view text, int decimals) {
+  const auto dot = text.find('.');
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view fraction = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
+  if (dot != std::string_view::npos && (fraction.empty() || fraction.size() > static_cast<std::size_t>(decimals)))
+    return std::nullopt;
+  std::int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  auto units = parse_int(whole);
+  if (!units || *units > INT64_MAX / scale - 1) return std::nullopt;
+  std::int64_t value = *units * scale;
+  for (char c : fraction) {
+    if (c < '0' || c > '9') return std::nullopt;
+    scale /= 10;
+    value += (c - '0') * scale;
+  }
+  return value;
+}
+
+std::string format_fixed_point(std::int64_t value, int decimals) {
+  std::int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  std::string text = std::to_string(value / scale);
+  std::string fraction = std::to_string(scale + value % scale).substr(1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  if (!fraction.empty()) text += "." + fraction;
+  return text;
+}
+
 }  // namespace osslive

@@ -2,7 +2,7 @@
 #include <array>
 #include <cstdlib>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/hls/params.hpp"
 
 namespace osslive::hls {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 
 namespace osslive::hls {
 namespace {

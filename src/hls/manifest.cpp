@@ -3,6 +3,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "osslive/core/strings.hpp"
 #include "osslive/hls/token.hpp"
 
@@ -22,6 +24,13 @@ Error not_ours(std::string_view why) {
 
 Json pair_json(std::int64_t a, std::int64_t b) { return Json::array({a, b}); }
 
+// A whole crf stays an integer, so manifests of integer crf read as they always did.
+Json crf_json(double crf) {
+  const auto hundredths = std::llround(crf * 100);
+  if (hundredths % 100 == 0) return Json(hundredths / 100);
+  return Json(static_cast<double>(hundredths) / 100);
+}
+
 Json video_json(const VideoParams& v) {
   return Json{{"stream", v.stream_index},
               {"codec", v.codec},
@@ -35,7 +44,7 @@ Json video_json(const VideoParams& v) {
               {"pad", pair_json(v.pad_x, v.pad_y)},
               {"size", pair_json(v.width, v.height)},
               {"pixfmt", v.pix_fmt},
-              {"crf", v.crf},
+              {"crf", crf_json(v.crf)},
               {"bitrate", v.bitrate},
               {"maxrate", v.maxrate},
               {"bufsize", v.bufsize}};
@@ -68,6 +77,12 @@ class Reader {
     std::int64_t v = value->get<std::int64_t>();
     if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) return void(fail(name));
     out = static_cast<T>(v);
+  }
+  void number(const char* name, double& out) {
+    const Json* value = member(name);
+    if (value == nullptr) return;
+    if (!value->is_number()) return void(fail(name));
+    out = value->get<double>();
   }
   void unsigned_integer(const char* name, std::uint64_t& out) {
     const Json* value = member(name);
@@ -123,7 +138,7 @@ Result<VideoParams> read_video(const Json& json) {
   r.pair("pad", v.pad_x, v.pad_y);
   r.pair("size", v.width, v.height);
   r.text("pixfmt", v.pix_fmt);
-  r.integer("crf", v.crf);
+  r.number("crf", v.crf);
   r.integer("bitrate", v.bitrate);
   r.integer("maxrate", v.maxrate);
   r.integer("bufsize", v.bufsize);
@@ -162,7 +177,7 @@ std::string manifest_to_json(const Manifest& m) {
             {"source", {{"bucket", m.source.bucket}, {"key", m.source.key}, {"etag", m.source.etag}, {"size", m.source.size}}},
             {"token", m.token},
             {"params", std::move(params)}};
-  // Keys are UTF-8 (SPEC §1); replacing a stray invalid byte beats throwing on the data path.
+  // Keys are UTF-8 (docs/api.md, "Addressing"); replacing a stray invalid byte beats throwing on the data path.
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/core/strings.hpp"
 #include "text_lines.hpp"
 
@@ -106,23 +106,28 @@ bool is_master_playlist(std::string_view text) {
   return found;
 }
 
+void rewrite_master_line(std::string_view raw, const std::function<std::string(std::string_view uri)>& rewrite,
+                         std::string& out) {
+  std::string_view line = raw;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) {
+    out.append(raw);
+  } else if (line[0] != '#') {
+    out += rewrite(line);
+    out.append(raw.substr(line.size()));
+  } else if (line.substr(0, 13) == "#EXT-X-MEDIA:" || line.substr(0, 26) == "#EXT-X-I-FRAME-STREAM-INF:") {
+    out += rewrite_uri_attributes(line, rewrite);
+    out.append(raw.substr(line.size()));
+  } else {
+    out.append(raw);
+  }
+}
+
 std::string rewrite_master_uris(std::string_view text, const std::function<std::string(std::string_view uri)>& rewrite) {
   std::string out;
   out.reserve(text.size() * 2);
   for_each_line(text, [&](std::string_view raw, bool newline) {
-    std::string_view line = raw;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) {
-      out.append(raw);
-    } else if (line[0] != '#') {
-      out += rewrite(line);
-      out.append(raw.substr(line.size()));
-    } else if (line.substr(0, 13) == "#EXT-X-MEDIA:" || line.substr(0, 26) == "#EXT-X-I-FRAME-STREAM-INF:") {
-      out += rewrite_uri_attributes(line, rewrite);
-      out.append(raw.substr(line.size()));
-    } else {
-      out.append(raw);
-    }
+    rewrite_master_line(raw, rewrite, out);
     if (newline) out += '\n';
   });
   return out;

@@ -1,6 +1,6 @@
 #include "osslive/hls/plan.hpp"
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 
 namespace osslive::hls {
 namespace {
@@ -123,7 +123,9 @@ Result<SegmentPlan> make_plan(const ResolvedParams& p) {
     }
     plan.segments.push_back(s);
   }
-  plan.target_duration = static_cast<std::int64_t>(ceil_div(longest_num, longest_den));
+  // RFC 8216 4.3.3.1: every EXTINF rounded to the nearest integer is at most the target, so 10.01 s
+  // segments give 10, as the hosted service writes (a ceiling would say 11).
+  plan.target_duration = std::max<std::int64_t>(1, static_cast<std::int64_t>(exact::round_div(longest_num, longest_den)));
   return plan;
 }
 

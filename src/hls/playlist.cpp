@@ -131,18 +131,23 @@ std::vector<PlaylistEntry> parse_playlist_segments(std::string_view playlist_tex
   return entries;
 }
 
+void rewrite_segment_line(std::string_view raw, const std::function<std::string(std::string_view uri)>& rewrite,
+                          std::string& out) {
+  std::string_view line = without_cr(raw);
+  if (!line.empty() && line[0] != '#') {
+    out += rewrite(line);
+    out.append(raw.substr(line.size()));  // keeps a "\r"
+  } else {
+    out.append(raw);
+  }
+}
+
 std::string rewrite_segment_uris(std::string_view playlist_text,
                                  const std::function<std::string(std::string_view uri)>& rewrite) {
   std::string out;
   out.reserve(playlist_text.size() * 2);
   for_each_line(playlist_text, [&](std::string_view raw, bool newline) {
-    std::string_view line = without_cr(raw);
-    if (!line.empty() && line[0] != '#') {
-      out += rewrite(line);
-      out.append(raw.substr(line.size()));  // keeps a "\r"
-    } else {
-      out.append(raw);
-    }
+    rewrite_segment_line(raw, rewrite, out);
     if (newline) out += '\n';
   });
   return out;

@@ -117,7 +117,7 @@ Result<ResolvedParams> resolve_video(const VideoPlaylistRequest& request, const 
   m.scaletype = v.scale_type;
   m.pixfmt = v.pix_fmt;
   if (v.bitrate) m.vb = v.bitrate;
-  else m.crf = v.crf.value_or(23);
+  else m.crf_hundredths = static_cast<std::int64_t>(v.crf.value_or(23)) * 100;
   m.an = !muxed_audio || !info.audio;
   if (!m.an) m.ab = default_audio_bitrate(std::clamp(info.audio->channels, 1, 8));
   m.st_ms = 10'000;

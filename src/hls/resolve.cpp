@@ -1,29 +1,24 @@
-// resolve(): hls/m3u8 parameters against a probed source (SPEC §6).
+// resolve(): hls/m3u8 parameters against a probed source (docs/api.md, "hls/m3u8").
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "geometry.hpp"
 #include "osslive/hls/params.hpp"
+#include "osslive/core/strings.hpp"
+#include "osslive/process/value_rules.hpp"
 
 namespace osslive::hls {
 namespace {
 
-constexpr std::array<int, 11> kSampleRates{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000};
-constexpr std::array<std::string_view, 6> kPixelFormats{"yuv420p",     "yuv422p",     "yuv444p",
-                                                        "yuv420p10le", "yuv422p10le", "yuv444p10le"};
 constexpr int kFfQp2Lambda = 118;  // FF_QP2LAMBDA, kept here so the header stays free of libav
 
-bool allowed_rate(int rate) { return std::find(kSampleRates.begin(), kSampleRates.end(), rate) != kSampleRates.end(); }
-bool allowed_pix_fmt(std::string_view name) {
-  return std::find(kPixelFormats.begin(), kPixelFormats.end(), name) != kPixelFormats.end();
-}
 
 // The source's pixel format mapped onto the output list: same chroma layout and bit depth family.
 std::string map_pix_fmt(std::string_view source) {
-  if (allowed_pix_fmt(source)) return std::string(source);
+  if (process::is_pixel_format(source)) return std::string(source);
   if (source == "yuvj420p" || source == "nv12" || source == "nv21") return "yuv420p";
   if (source == "yuvj422p" || source == "nv16") return "yuv422p";
   if (source == "yuvj444p" || source == "nv24" || source == "nv42") return "yuv444p";
@@ -110,31 +105,31 @@ Result<VideoParams> resolve_video(const process::HlsM3u8& request, const media::
   OSSLIVE_TRY(resolve_frame_rate(request, source, v));
   OSSLIVE_TRY(resolve_geometry(request, source, v));
   if (request.pixfmt) {
-    if (!allowed_pix_fmt(*request.pixfmt)) {
-      return invalid_argument("pixfmt", "must be one of yuv420p, yuv422p, yuv444p, yuv420p10le, yuv422p10le, yuv444p10le",
-                              *request.pixfmt);
-    }
+    OSSLIVE_TRY(process::check_one_of("pixfmt", *request.pixfmt, process::kPixelFormats));
     v.pix_fmt = *request.pixfmt;
   } else {
     v.pix_fmt = map_pix_fmt(source.pix_fmt);
   }
   if (request.vb) {
-    if (request.crf) return invalid_argument("crf", "cannot be combined with vb", std::to_string(*request.crf));
+    if (request.crf_hundredths)
+      return invalid_argument("crf", "cannot be combined with vb", format_fixed_point(*request.crf_hundredths, 2));
     OSSLIVE_ASSIGN(v.bitrate, pick_bitrate("vb", *request.vb, request.vbopt.value_or(1), source.bit_rate,
                                            "source video bit rate"));
   } else {
-    v.crf = request.crf.value_or(23);
-    v.maxrate = request.maxrate.value_or(0);
-    v.bufsize = request.bufsize.value_or(0);
+    v.crf = static_cast<double>(request.crf_hundredths.value_or(2300)) / 100;
+    if (request.maxrate && request.bufsize) {  // a buffer alone caps nothing
+      v.maxrate = *request.maxrate;
+      v.bufsize = *request.bufsize;
+    }
   }
   return v;
 }
 
 int nearest_allowed_rate(int source) {
-  for (int rate : kSampleRates) {
+  for (int rate : process::kAacSampleRates) {
     if (rate >= source) return rate;
   }
-  return kSampleRates.back();
+  return process::kAacSampleRates.back();
 }
 
 Result<AudioParams> resolve_audio(const process::HlsM3u8& request, const media::AudioStreamInfo& source) {
@@ -142,11 +137,7 @@ Result<AudioParams> resolve_audio(const process::HlsM3u8& request, const media::
   a.stream_index = source.index;
   if (request.acodec != "aac") return invalid_argument("acodec", "must be aac", request.acodec);
   if (request.ar) {
-    if (!allowed_rate(*request.ar)) {
-      return invalid_argument("ar", "must be one of 8000 11025 12000 16000 22050 24000 32000 44100 48000 88200 96000",
-                              std::to_string(*request.ar));
-    }
-    a.sample_rate = *request.ar;
+    OSSLIVE_ASSIGN(a.sample_rate, process::parse_sample_rate("ar", std::to_string(*request.ar)));
   } else {
     a.sample_rate = nearest_allowed_rate(source.sample_rate);
   }

@@ -10,8 +10,9 @@ std::string m3u8_response_json(const Manifest& manifest, const SegmentPlan& plan
   using Json = nlohmann::ordered_json;
   const std::string uri = "oss://" + std::string(playlist_bucket) + "/" + std::string(playlist_key);
   Json body;
+  // In the order of the hosted service's documented response.
+  body["Duration"] = seconds_json<Json>(plan.duration);
   body["RequestId"] = request_id;
-  body["Duration"] = std::round(plan.duration.to_double() * 1000.0) / 1000.0;
   if (const auto& video = manifest.params.video) {
     body["VideoPlaylist"] = Json::array({Json{{"FrameRate", format_frame_rate(video->frame_rate)},
                                               {"Resolution", std::to_string(video->width) + "x" + std::to_string(video->height)},

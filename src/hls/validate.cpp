@@ -1,8 +1,9 @@
 // validate(): bounds for resolved parameters, whether just resolved or read back from a playlist.
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/hls/params.hpp"
+#include "osslive/process/value_rules.hpp"
 
 namespace osslive::hls {
 namespace {
@@ -40,10 +41,7 @@ Status validate_video(const VideoParams& v) {
   if (!fits(v.scaled_width, v.width, v.crop_x, v.pad_x) || !fits(v.scaled_height, v.height, v.crop_y, v.pad_y)) {
     return bad("crop or pad rectangle");
   }
-  if (v.pix_fmt != "yuv420p" && v.pix_fmt != "yuv422p" && v.pix_fmt != "yuv444p" && v.pix_fmt != "yuv420p10le" &&
-      v.pix_fmt != "yuv422p10le" && v.pix_fmt != "yuv444p10le") {
-    return bad("pixel format");
-  }
+  if (!process::is_pixel_format(v.pix_fmt)) return bad("pixel format");
   if (v.crf < 0 || v.crf > 51) return bad("crf");
   if (v.bitrate < 0 || v.bitrate > kMaxBitrate || v.maxrate < 0 || v.maxrate > kMaxBitrate || v.bufsize < 0 ||
       v.bufsize > kMaxBitrate) {
@@ -55,11 +53,7 @@ Status validate_video(const VideoParams& v) {
 Status validate_audio(const AudioParams& a) {
   if (a.stream_index < 0) return bad("audio stream index");
   if (a.codec != "aac") return bad("audio codec");
-  switch (a.sample_rate) {
-    case 8000: case 11025: case 12000: case 16000: case 22050: case 24000:
-    case 32000: case 44100: case 48000: case 88200: case 96000: break;
-    default: return bad("sample rate");
-  }
+  if (!process::is_aac_sample_rate(a.sample_rate)) return bad("sample rate");
   if (a.channels < 1 || a.channels > 8) return bad("channels");
   if (a.bitrate < 0 || a.bitrate > kMaxBitrate) return bad("audio bit rate");
   if (a.quality < -1 || a.quality > 100 || a.global_quality < 0 || a.global_quality > 1000) return bad("audio quality");

@@ -10,6 +10,7 @@
 
 #include "osslive/core/strings.hpp"
 #include "osslive/hls/params.hpp"
+#include "osslive/process/value_rules.hpp"
 
 namespace osslive::hls {
 namespace {
@@ -21,7 +22,6 @@ constexpr std::int64_t kMinVideoBitrate = 10'000, kMaxVideoBitrate = 100'000'000
 constexpr std::int64_t kMinAudioBitrate = 8'000, kMaxAudioBitrate = 1'000'000;
 constexpr std::size_t kMaxInitialSegments = 8;
 constexpr std::size_t kMaxText = 256;
-constexpr std::array<int, 11> kSampleRates{8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000};
 
 std::string shown(const Json& value) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -120,13 +120,6 @@ Result<const Json*> object_field(Fields& f, std::string_view key) {
   return v;
 }
 
-Status one_of(const std::string& field, const std::string& value, std::initializer_list<std::string_view> choices) {
-  for (std::string_view c : choices)
-    if (value == c) return {};
-  std::string rule = "must be one of ";
-  for (std::string_view c : choices) rule += std::string(c) + (c == *(choices.end() - 1) ? "" : ", ");
-  return invalid_argument(field, rule, value);
-}
 
 Result<StreamSelector> read_stream(Fields& f) {
   StreamSelector selector;
@@ -158,7 +151,7 @@ Result<VideoTarget> read_video(const Json& json, const std::string& path) {
   VideoTarget t;
   OSSLIVE_ASSIGN(auto codec, f.text("Codec"));
   if (codec) {
-    OSSLIVE_TRY(one_of(f.name("Codec"), *codec, {"h264", "h265"}));
+    OSSLIVE_TRY(process::check_one_of(f.name("Codec"), *codec, process::kVideoCodecs));
     t.codec = *codec;
   }
   OSSLIVE_ASSIGN(auto width, f.integer("Width", 64, 4096));
@@ -207,12 +200,12 @@ Result<VideoTarget> read_video(const Json& json, const std::string& path) {
                             std::to_string(*t.max_bitrate));
   OSSLIVE_ASSIGN(t.scale_type, f.text("ScaleType"));
   if (t.scale_type) {
-    OSSLIVE_TRY(one_of(f.name("ScaleType"), *t.scale_type, {"stretch", "crop", "fill", "fit"}));
+    OSSLIVE_TRY(process::check_one_of(f.name("ScaleType"), *t.scale_type, process::kScaleTypes));
     if (!t.width) return invalid_argument(f.name("ScaleType"), "needs Width and Height (or Resolution)", *t.scale_type);
   }
   OSSLIVE_ASSIGN(t.pix_fmt, f.text("PixelFormat"));
   if (t.pix_fmt)
-    OSSLIVE_TRY(one_of(f.name("PixelFormat"), *t.pix_fmt, {"yuv420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"}));
+    OSSLIVE_TRY(process::check_one_of(f.name("PixelFormat"), *t.pix_fmt, process::kPixelFormats));
   if (nested) {
     OSSLIVE_TRY(f.no_unknown());
     OSSLIVE_TRY(outer.no_unknown());
@@ -238,16 +231,13 @@ Result<AudioTarget> read_audio(const Json& json, const std::string& path) {
   Fields f(nested ? *nested : json, nested ? path + ".TranscodeAudio" : path);
   OSSLIVE_ASSIGN(auto codec, f.text("Codec"));
   if (codec) {
-    OSSLIVE_TRY(one_of(f.name("Codec"), *codec, {"aac"}));
+    OSSLIVE_TRY(process::check_one_of(f.name("Codec"), *codec, process::kAudioCodecs));
     t.codec = *codec;
   }
   OSSLIVE_ASSIGN(t.bitrate, f.integer("Bitrate", kMinAudioBitrate, kMaxAudioBitrate));
   OSSLIVE_ASSIGN(auto rate, f.integer("SampleRate", 8000, 96000));
   if (rate) {
-    if (std::find(kSampleRates.begin(), kSampleRates.end(), *rate) == kSampleRates.end())
-      return invalid_argument(f.name("SampleRate"), "must be one of 8000 11025 12000 16000 22050 24000 32000 44100 48000 88200 96000",
-                              std::to_string(*rate));
-    t.sample_rate = static_cast<int>(*rate);
+    OSSLIVE_ASSIGN(t.sample_rate, process::parse_sample_rate(f.name("SampleRate"), std::to_string(*rate)));
   }
   const char* channels_key = f.has("Channel") ? "Channel" : "Channels";  // IMM says Channel
   if (f.has("Channel") && f.has("Channels")) return invalid_argument(f.name("Channel"), "cannot be combined with Channels", "");
@@ -269,7 +259,8 @@ Result<SubtitleTarget> read_subtitle(const Json& json, const std::string& path) 
   SubtitleTarget t;
   OSSLIVE_ASSIGN(auto format, f.text("Format"));
   if (format) {
-    OSSLIVE_TRY(one_of(f.name("Format"), *format, {"webvtt"}));
+    constexpr std::array<std::string_view, 1> kSubtitleFormats{"webvtt"};
+    OSSLIVE_TRY(process::check_one_of(f.name("Format"), *format, kSubtitleFormats));
     t.format = *format;
   }
   OSSLIVE_ASSIGN(t.stream, read_stream(f));

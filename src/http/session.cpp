@@ -126,6 +126,7 @@ void Session::start_body() {
     // No body at all is still a body whose MD5 a Content-MD5 header may state (ali-oss sends
     // it for a zero-byte put).
     request_.body.md5 = md5(std::string_view());
+    if (wants_sha256()) request_.body.sha256 = sha256(std::string_view());
     return dispatch();
   }
 
@@ -150,6 +151,7 @@ void Session::start_body() {
       self->spool_parser_.emplace(std::move(*self->header_parser_));
       self->spool_parser_->body_limit(self->context_->options.http.max_object_bytes);
       self->spool_parser_->get().body().dir = self->context_->options.spool_dir;
+      if (self->wants_sha256()) self->spool_parser_->get().body().sha256.emplace();
       self->read_body(*self->spool_parser_);
     } else {
       self->string_parser_.emplace(std::move(*self->header_parser_));
@@ -197,6 +199,7 @@ void Session::on_body_done() {
     request_.body.data = std::move(string_parser_->get().body());
     request_.body.size = request_.body.data.size();
     request_.body.md5 = md5(request_.body.data);
+    if (wants_sha256()) request_.body.sha256 = sha256(request_.body.data);
   } else if (spool_parser_) {
     auto& body = spool_parser_->get().body();
     if (body.file.file().valid()) {
@@ -208,8 +211,15 @@ void Session::on_body_done() {
     }
     request_.body.size = body.size;
     request_.body.md5 = body.md5.finish();
+    if (body.sha256) request_.body.sha256 = body.sha256->finish();
   }
   dispatch();
+}
+
+// Hashed while the body arrives, so a spooled body is never read twice.
+bool Session::wants_sha256() const {
+  auto stated = request_.headers.get("x-oss-content-sha256");
+  return stated && is_sha256_hex(*stated);
 }
 
 void Session::dispatch() {

@@ -50,6 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body(Parser& parser);
   void on_body_done();
   void dispatch();
+  bool wants_sha256() const;  // x-oss-content-sha256 states a digest to check
   void fail_request(const Error& error, bool close);
 
   void send(Response response);

@@ -22,6 +22,7 @@ void SpoolBody::reader::init(const boost::optional<std::uint64_t>&, boost::beast
 bool SpoolBody::reader::write(const void* data, std::size_t size, boost::beast::error_code& ec) {
   if (!stored(body_.file.append(data, size), ec)) return false;
   body_.md5.update(data, size);
+  if (body_.sha256) body_.sha256->update(data, size);
   body_.size += size;
   return true;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A Beast body that streams a request body into a temp file while hashing it, so a
-// 2 GB upload never sits in memory and its MD5 is known when the last byte lands.
+// 2 GB upload never sits in memory and its MD5 (and SHA-256, when asked for) is known when the
+// last byte lands.
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -8,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "osslive/core/digest.hpp"
@@ -21,6 +23,7 @@ struct SpoolBody {
     std::filesystem::path path;  // the temp file, once created
     BufferedFileWriter file;  // the temp file, written in large pieces
     Md5 md5;
+    std::optional<Sha256> sha256;  // set before reading starts when the request states one
     std::uint64_t size = 0;
     int write_errno = 0;  // the failure behind a write error, for the response
   };

@@ -84,6 +84,8 @@ LiveService::~LiveService() = default;
 
 const LiveStats& LiveService::stats() const { return parts_->stats; }
 
+void LiveService::resume() { parts_->prefetch.resume(); }
+
 Result<Response> LiveService::handle(oss::RequestContext& context) {
   LiveCall call{*parts_, context, std::nullopt, nullptr, std::nullopt, std::nullopt};
   const std::string& method = context.request.method;

@@ -11,6 +11,17 @@
 #include "parts.hpp"
 
 namespace osslive::live {
+namespace {
+
+// sys/saveas o_ names an output prefix: "outobjprefix/media" is the playlist
+// "outobjprefix/media.m3u8" (segments "media-<token>-<n>.ts" beside it); a name that already ends
+// in .m3u8 is the playlist itself.
+std::string playlist_key_for(const std::string& output) {
+  constexpr std::string_view kSuffix = ".m3u8";
+  return output.ends_with(kSuffix) ? output : output + std::string(kSuffix);
+}
+
+}  // namespace
 
 Result<Response> make_playlist(LiveCall& call) {
   LiveService::Parts& live = call.live;
@@ -20,7 +31,7 @@ Result<Response> make_playlist(LiveCall& call) {
   const std::string& source_bucket = call.bucket();
   const std::string& source_key = call.key();
   std::string target_bucket = job.save.bucket.value_or(source_bucket);
-  const std::string& playlist_key = job.save.object;
+  const std::string playlist_key = playlist_key_for(job.save.object);
   OSSLIVE_TRY(store::validate_object_key(playlist_key));
   if (playlist_key == source_key && target_bucket == source_bucket)
     return Error(Errc::InvalidArgument, "sys/saveas would overwrite the source with its own playlist")
@@ -58,7 +69,7 @@ Result<Response> make_playlist(LiveCall& call) {
                playlist_key, source_bucket, source_key, plan.segments.size(), manifest.token);
 
   Response response;
-  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Content-Type", "application/json;charset=utf-8");
   response.body = hls::m3u8_response_json(manifest, plan, call.request().request_id, target_bucket, playlist_key);
   return response;
 }

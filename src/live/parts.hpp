@@ -9,7 +9,7 @@ namespace osslive::live {
 
 struct LiveService::Parts {
   explicit Parts(LiveDeps deps_in)
-      : deps(std::move(deps_in)), playlists(deps.store), segments(deps, playlists, stats), prefetch(deps, segments, stats) {}
+      : deps(std::move(deps_in)), playlists(deps.store), segments(deps, playlists, stats), prefetch(deps, segments, playlists, stats) {}
 
   LiveDeps deps;
   LiveStats stats;

@@ -19,8 +19,8 @@
 
 namespace osslive::live {
 
-// The largest playlist object osslive reads.
-inline constexpr std::uint64_t kMaxPlaylistBytes = 32u << 20;
+// The largest playlist object osslive reads (a week of 5 s segments with long names is ~10 MiB).
+inline constexpr std::uint64_t kMaxPlaylistBytes = 16u << 20;
 
 struct MediaPlaylist {  // hls/m3u8 or a GenerateVideoPlaylist video/audio rendition
   hls::Manifest manifest;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "handlers.hpp"
+#include "osslive/hls/response.hpp"
 #include "parts.hpp"
 
 namespace osslive::live {
@@ -20,7 +21,7 @@ Result<Response> status_of(LiveCall& call, const std::string& token, const hls::
   for (const hls::Segment& segment : plan.segments) {
     const std::string key = segment_key_of(playlist, segment.index);
     const std::string job = job_key(playlist.bucket, key);
-    nlohmann::json entry{{"Index", segment.index}, {"Name", key}, {"Duration", segment.duration.to_double()}};
+    nlohmann::json entry{{"Index", segment.index}, {"Name", key}, {"Duration", hls::seconds_json<nlohmann::json>(segment.duration)}};
     if (running_set.count(job)) {
       entry["State"] = "transcoding";
     } else if (deps.jobs.pending(job)) {
@@ -35,11 +36,11 @@ Result<Response> status_of(LiveCall& call, const std::string& token, const hls::
   }
   nlohmann::json body{{"RequestId", call.request().request_id},
                       {"Token", token},
-                      {"Duration", plan.duration.to_double()},
+                      {"Duration", hls::seconds_json<nlohmann::json>(plan.duration)},
                       {"Source", {{"Bucket", source.bucket}, {"Key", source.key}}},
                       {"Segments", std::move(segments)}};
   Response response;
-  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Content-Type", "application/json;charset=utf-8");
   response.headers.set("Cache-Control", "no-cache");
   response.body = body.dump();
   return response;

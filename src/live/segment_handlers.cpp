@@ -15,9 +15,11 @@ const std::optional<std::string>& from_of(const LiveCall& call) {
 
 Result<Response> serve_ts_segment(LiveCall& call) {
   OSSLIVE_ASSIGN(ServedSegment served, call.live.segments.serve(call.context, *call.segment, from_of(call)));
-  // Prefetch follows every request, hits included: a player going through stored segments
-  // still needs the ones after them.
-  if (served.playlist && served.playlist->media()) call.live.prefetch.after(served.playlist, call.segment->index);
+  // Prefetch follows every request, hits included: a player going through stored segments still
+  // needs the ones after them. Only for a segment of that very playlist, and a requester who could
+  // read its source: an anonymous hit on a public bucket must not make segments of a private source.
+  if (served.playlist && served.playlist->media() && call.live.segments.may_make(call.context.identity, *served.playlist))
+    call.live.prefetch.after(served.playlist, call.segment->index);
   return std::move(served.response);
 }
 

@@ -46,6 +46,8 @@ Status copy_stored(const store::OpenObject& object, jobs::SegmentBuffer& out) {
   return {};
 }
 
+constexpr std::size_t kMaxRememberedFailures = 4096;
+
 // Why `playlist` cannot make a segment of `kind`.
 Error wrong_playlist(const PlaylistObject& playlist, SegmentKind kind) {
   if (kind == SegmentKind::Ts && playlist.not_media) return *playlist.not_media;
@@ -64,8 +66,59 @@ std::string segment_key_of(const PlaylistObject& playlist, std::int64_t index) {
   return {};
 }
 
+// Whether `name` (the segment asked for, at `key`) is a segment of `playlist`: the kind, the token,
+// the index and the very key.
+Status check_belongs(const PlaylistObject& playlist, const hls::SegmentName& name, const std::string& key) {
+  const SegmentKind kind = name.subtitle ? SegmentKind::Vtt : SegmentKind::Ts;
+  const auto origin = origin_of(playlist);
+  if (!origin || origin->kind != kind) return wrong_playlist(playlist, kind);
+  if (name.token != origin->token) return Error(Errc::NoSuchKey, "the segment token does not match playlist " + playlist.key);
+  const auto count = static_cast<std::int64_t>(origin->plan.segments.size());
+  if (name.index < 0 || name.index >= count)
+    return Error(Errc::NoSuchKey, "segment " + std::to_string(name.index) + " is past the end of the playlist (" +
+                                      std::to_string(count) + " segments)");
+  if (segment_key_of(playlist, name.index) != key)
+    return Error(Errc::NoSuchKey, "the segment does not belong to playlist " + playlist.key);
+  return {};
+}
+
 SegmentService::SegmentService(LiveDeps& deps, PlaylistCache& playlists, LiveStats& stats)
     : deps_(deps), playlists_(playlists), stats_(stats) {}
+
+bool SegmentService::may_make(const auth::Identity& who, const PlaylistObject& playlist) const {
+  if (who.scheme != auth::Scheme::Anonymous) return true;
+  const auto origin = origin_of(playlist);
+  if (!origin) return false;
+  auto bucket = deps_.store.bucket_info(origin->source.bucket);
+  return bucket.ok() && bucket->acl == "public-read";
+}
+
+std::optional<Error> SegmentService::recent_failure(const PlaylistObject& playlist, std::int64_t index) const {
+  const std::string job = job_key(playlist.bucket, segment_key_of(playlist, index));
+  std::lock_guard lock(failures_mutex_);
+  auto found = failures_.find(job);
+  if (found == failures_.end()) return std::nullopt;
+  const auto now = deps_.clock.steady();
+  if (now >= found->second.until) {
+    failures_.erase(found);
+    return std::nullopt;
+  }
+  const Error& failed = found->second.error;
+  if (failed.http_status() < 500) return failed;  // the source itself is bad: the same answer
+  const auto left = std::chrono::ceil<std::chrono::seconds>(found->second.until - now).count();
+  return Error(Errc::ServiceUnavailable, "making this segment failed a moment ago (" + failed.message() +
+                                             "); it is tried again in " + std::to_string(left) + " s")
+      .with("RetryAfter", std::to_string(left));
+}
+
+void SegmentService::remember_failure(const std::string& job, const Error& error) {
+  // The source moved on or the segment appeared meanwhile: nothing to remember about this segment.
+  if (deps_.config.failed_segment_retry_s <= 0 || error.code() == Errc::SourceChanged || error.code() == Errc::NoSuchKey)
+    return;
+  std::lock_guard lock(failures_mutex_);
+  if (failures_.size() >= kMaxRememberedFailures) failures_.erase(failures_.begin());
+  failures_.insert_or_assign(job, Failure{error, deps_.clock.steady() + std::chrono::seconds(deps_.config.failed_segment_retry_s)});
+}
 
 Result<ServedSegment> SegmentService::serve(oss::RequestContext& context, const hls::SegmentName& name,
                                             const std::optional<std::string>& from) {
@@ -74,12 +127,14 @@ Result<ServedSegment> SegmentService::serve(oss::RequestContext& context, const 
   const SegmentKind kind = name.subtitle ? SegmentKind::Vtt : SegmentKind::Ts;
   const std::string playlist_key = from.value_or(name.playlist_key);
   auto loaded = playlists_.load(bucket, playlist_key);
+  const Status belongs = loaded.ok() ? check_belongs(**loaded, name, key) : Status(loaded.error());
 
-  // A stored segment is served like any object, even when its playlist is gone.
+  // A stored segment is served like any object, even when its playlist is gone; it names its
+  // playlist (for prefetch) only if it really is one of that playlist's segments.
   auto stored = oss::serve_object(deps_.store, context.request, bucket, key, true);
   if (stored.ok()) {
     ++stats_.segment_hits;
-    return ServedSegment{std::move(stored).value(), loaded.ok() ? *loaded : nullptr};
+    return ServedSegment{std::move(stored).value(), belongs.ok() ? *loaded : nullptr};
   }
   if (stored.error().code() != Errc::NoSuchKey) return std::move(stored).error();
   if (!loaded.ok()) {
@@ -87,25 +142,15 @@ Result<ServedSegment> SegmentService::serve(oss::RequestContext& context, const 
       return Error(Errc::NoSuchKey, "the playlist " + playlist_key + " of this segment does not exist");
     return std::move(loaded).error();
   }
+  OSSLIVE_TRY(belongs);
   const PlaylistRef& playlist = *loaded;
-  const auto origin = origin_of(*playlist);
-  if (!origin || origin->kind != kind) return wrong_playlist(*playlist, kind);
-  if (name.token != origin->token) return Error(Errc::NoSuchKey, "the segment token does not match playlist " + playlist_key);
-  const auto count = static_cast<std::int64_t>(origin->plan.segments.size());
-  if (name.index < 0 || name.index >= count)
-    return Error(Errc::NoSuchKey, "segment " + std::to_string(name.index) + " is past the end of the playlist (" +
-                                      std::to_string(count) + " segments)");
-  if (segment_key_of(*playlist, name.index) != key)
-    return Error(Errc::NoSuchKey, "the segment does not belong to playlist " + playlist_key);
-  // An anonymous player may only make segments from a source it could read itself.
-  if (context.identity.scheme == auth::Scheme::Anonymous && origin->source.bucket != bucket) {
-    auto source_bucket = deps_.store.bucket_info(origin->source.bucket);
-    if (!source_bucket.ok() || source_bucket->acl != "public-read")
-      return Error(Errc::AccessDenied, "the playlist's source is not readable anonymously");
-  }
-  auto source_info = deps_.store.stat_object(origin->source.bucket, origin->source.key);
-  if (!source_info.ok()) return source_changed(kind, origin->source, std::nullopt);
-  if (source_info->etag != origin->source.etag) return source_changed(kind, origin->source, source_info->etag);
+  const SegmentOrigin origin = *origin_of(*playlist);
+  if (!may_make(context.identity, *playlist))
+    return Error(Errc::AccessDenied, "the playlist's source is not readable anonymously");
+  auto source_info = deps_.store.stat_object(origin.source.bucket, origin.source.key);
+  if (!source_info.ok()) return source_changed(kind, origin.source, std::nullopt);
+  if (source_info->etag != origin.source.etag) return source_changed(kind, origin.source, source_info->etag);
+  if (auto failed = recent_failure(*playlist, name.index)) return *failed;
 
   ++stats_.segment_misses;
   OSSLIVE_ASSIGN(auto buffer, submit(playlist, name.index, jobs::Priority::Player));
@@ -117,10 +162,10 @@ Result<ServedSegment> SegmentService::serve(oss::RequestContext& context, const 
 }
 
 Result<std::shared_ptr<jobs::SegmentBuffer>> SegmentService::submit(const PlaylistRef& playlist, std::int64_t index,
-                                                                     jobs::Priority priority) {
+                                                                     jobs::Priority priority, std::function<void()> done) {
   const std::string key = segment_key_of(*playlist, index);
   if (key.empty()) return wrong_playlist(*playlist, SegmentKind::Ts);
-  auto job = [this, playlist, index, key](jobs::SegmentBuffer& out, const jobs::PausePoint& pause) -> Status {
+  auto make = [this, playlist, index, key](jobs::SegmentBuffer& out, const jobs::PausePoint& pause) -> Status {
     const store::BucketStore& store = deps_.store;
     if (auto stored = store.open_object(playlist->bucket, key); stored.ok()) return copy_stored(*stored, out);
     const SegmentOrigin origin = *origin_of(*playlist);
@@ -132,7 +177,14 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> SegmentService::submit(const Playli
     if (opened->info.etag != origin.source.etag) return source_changed(origin.kind, origin.source, opened->info.etag);
     OSSLIVE_ASSIGN(auto writer, deps_.store.begin_write(playlist->bucket, key));
     const SegmentJobTiming timing{deps_.clock.steady() + std::chrono::milliseconds(deps_.config.segment_timeout_ms), pause};
+    // Every reader holds the segment's bytes in memory until it has them: a job may make only so many.
+    std::uint64_t made = 0;
     auto sink = [&](std::string_view bytes) -> Status {
+      made += bytes.size();
+      if (made > static_cast<std::uint64_t>(deps_.config.max_segment_bytes))
+        return Error(Errc::InvalidArgument, "segment " + std::to_string(index) + " would be larger than " +
+                                                std::to_string(deps_.config.max_segment_bytes) +
+                                                " bytes (transcode.max_segment_bytes)");
       out.append(std::string(bytes));
       return writer->write(bytes);
     };
@@ -148,8 +200,15 @@ Result<std::shared_ptr<jobs::SegmentBuffer>> SegmentService::submit(const Playli
     OSSLIVE_TRY(writer->commit(meta));
     return {};
   };
-  return deps_.jobs.submit(job_key(playlist->bucket, key), priority, job_key(playlist->bucket, playlist->key),
-                           jobs::PausableJobFunction(std::move(job)));
+  const std::string job = job_key(playlist->bucket, key);
+  auto run = [this, make = std::move(make), job, done = std::move(done)](jobs::SegmentBuffer& out,
+                                                                         const jobs::PausePoint& pause) -> Status {
+    Status status = make(out, pause);
+    if (!status.ok()) remember_failure(job, status.error());
+    if (done) done();
+    return status;
+  };
+  return deps_.jobs.submit(job, priority, job_key(playlist->bucket, playlist->key), jobs::PausableJobFunction(std::move(run)));
 }
 
 }  // namespace osslive::live

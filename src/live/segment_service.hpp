@@ -1,15 +1,19 @@
 #pragma once
 // Private to src/live: one path for every segment request, TS or WebVTT — validate (the playlist,
-// token, index, key, who may make it, the source's ETag), submit (join the job making it, or queue
-// one), stream (the job's bytes as they come, stored atomically at the end).
+// token, index, key, who may make it, the source's ETag, a recent failure), submit (join the job
+// making it, or queue one), stream (the job's bytes as they come, stored atomically at the end).
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
-#include "osslive/live/live_service.hpp"
 #include "osslive/hls/playlist.hpp"
 #include "osslive/jobs/segment_buffer.hpp"
+#include "osslive/live/live_service.hpp"
 #include "osslive/oss/service.hpp"
 #include "playlist_cache.hpp"
 
@@ -19,7 +23,8 @@ enum class SegmentKind { Ts, Vtt };
 
 struct ServedSegment {
   Response response;
-  PlaylistRef playlist;  // the playlist the segment belongs to, when it could be read
+  // The playlist the segment belongs to (its token, index and key checked), when it could be read.
+  PlaylistRef playlist;
 };
 
 class SegmentService {
@@ -32,14 +37,29 @@ class SegmentService {
                               const std::optional<std::string>& from);
 
   // The job for segment `index` of `playlist` (a TS of a media playlist, a WebVTT segment of a
-  // subtitle playlist). Background work the queue cannot take: nullptr.
+  // subtitle playlist). Background work the queue cannot take: nullptr. `done` runs when the job
+  // has ended, whatever its outcome (not when it is never run).
   Result<std::shared_ptr<jobs::SegmentBuffer>> submit(const PlaylistRef& playlist, std::int64_t index,
-                                                      jobs::Priority priority);
+                                                      jobs::Priority priority, std::function<void()> done = {});
+
+  // Whether `who` may start jobs for `playlist`: a job runs only if the requester could read the
+  // source itself (key holders read every bucket; anonymous callers only public-read ones).
+  bool may_make(const auth::Identity& who, const PlaylistObject& playlist) const;
+  // A failure of this segment's job that is still remembered (failed_segment_retry_s).
+  std::optional<Error> recent_failure(const PlaylistObject& playlist, std::int64_t index) const;
 
  private:
+  void remember_failure(const std::string& job, const Error& error);
+
   LiveDeps& deps_;
   PlaylistCache& playlists_;
   LiveStats& stats_;
+  struct Failure {
+    Error error;
+    std::chrono::steady_clock::time_point until;
+  };
+  mutable std::mutex failures_mutex_;
+  mutable std::map<std::string, Failure> failures_;  // by job key
 };
 
 // "bucket/key": the scheduler key of an object, and the group of a playlist's jobs.

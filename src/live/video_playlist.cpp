@@ -10,6 +10,7 @@
 #include "handlers.hpp"
 #include "osslive/hls/playlist.hpp"
 #include "osslive/hls/renditions.hpp"
+#include "osslive/hls/response.hpp"
 #include "osslive/oss/object_reads.hpp"
 #include "parts.hpp"
 
@@ -36,7 +37,7 @@ std::string response_json(const hls::RenditionPlan& plan, std::string_view reque
   body["RequestId"] = request_id;
   body["MasterURI"] = oss_uri(plan.bucket, plan.master_key);
   body["Token"] = plan.token;
-  body["Duration"] = std::round(plan.video.front().plan.duration.to_double() * 1000.0) / 1000.0;
+  body["Duration"] = hls::seconds_json<Json>(plan.video.front().plan.duration);
   Json videos = Json::array(), audios = Json::array(), subtitles = Json::array();
   for (const hls::PlannedMedia& v : plan.video) {
     const hls::VideoParams& p = *v.manifest.params.video;
@@ -147,7 +148,7 @@ Result<Response> generate_video_playlist(LiveCall& call) {
                plan.subtitles.size(), plan.token);
 
   Response response;
-  response.headers.set("Content-Type", "application/json");
+  response.headers.set("Content-Type", "application/json;charset=utf-8");
   response.body = response_json(plan, request.request_id);
   return response;
 }

@@ -1,9 +1,11 @@
 #include "osslive/media/encoders.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
 #include "encoder_impl.hpp"
+#include "osslive/core/strings.hpp"
 #include "frames_impl.hpp"
 
 extern "C" {
@@ -98,7 +100,7 @@ Result<VideoEncoder> VideoEncoder::open(const VideoEncoderSettings& s) {
   if (s.bitrate > 0) {
     c->bit_rate = s.bitrate;
   } else {
-    set(options, "crf", std::to_string(s.crf));
+    set(options, "crf", format_fixed_point(std::llround(s.crf * 100), 2));
   }
   // A VBV cap: with crf (hls/m3u8 maxrate/bufsize) or with a bit rate (GenerateVideoPlaylist bounds BANDWIDTH by it).
   if (s.maxrate > 0 && s.bufsize > 0) {

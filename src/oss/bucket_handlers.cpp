@@ -132,12 +132,7 @@ HandlerResult get_bucket_location(HandlerEnv& env) {
 HandlerResult list_objects(HandlerEnv& env) {
   const Query& query = env.request().query;
   bool v2 = query.get("list-type").value_or("") == "2";
-  bool url_encoding = false;
-  if (auto encoding = query.get("encoding-type")) {
-    if (*encoding != "url") return invalid_argument("encoding-type", "must be url", *encoding);
-    url_encoding = true;
-  }
-  auto enc = [&](std::string_view text) { return url_encoding ? uri_encode(text, true) : std::string(text); };
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(query));
 
   store::ListRequest list;
   list.prefix = std::string(query.get("prefix").value_or(""));
@@ -158,6 +153,13 @@ HandlerResult list_objects(HandlerEnv& env) {
   }
   OSSLIVE_ASSIGN(store::ListResult result, env.deps.store.list_objects(env.bucket(), list));
 
+  for (std::string_view text : {std::string_view(list.prefix), std::string_view(list.marker),
+                                std::string_view(start_after), std::string_view(list.delimiter),
+                                std::string_view(result.next_marker)})
+    enc.cover(text);
+  for (const auto& object : result.objects) enc.cover(object.key);
+  for (const auto& prefix : result.common_prefixes) enc.cover(prefix);
+
   bool fetch_owner = !v2 || query.get("fetch-owner").value_or("") == "true";
   XmlWriter xml;
   xml.open("ListBucketResult");
@@ -169,7 +171,7 @@ HandlerResult list_objects(HandlerEnv& env) {
     xml.element("Marker", enc(list.marker));
   }
   xml.element("MaxKeys", list.max_keys).element("Delimiter", enc(list.delimiter));
-  if (url_encoding) xml.element("EncodingType", "url");
+  enc.declare(xml);
   xml.element("IsTruncated", result.truncated ? "true" : "false");
   if (result.truncated) {
     if (v2) xml.element("NextContinuationToken", base64_encode(result.next_marker));
@@ -193,23 +195,25 @@ HandlerResult list_objects(HandlerEnv& env) {
 
 HandlerResult delete_multiple_objects(HandlerEnv& env) {
   Request& request = env.request();
+  OSSLIVE_TRY(require_bound_body(env.context, BodyBinding::ContentMd5));
   OSSLIVE_TRY(check_content_md5(request));
   OSSLIVE_ASSIGN(std::string text, body_text(request, 2 << 20));
   OSSLIVE_ASSIGN(XmlNode root, parse_xml(text));
   if (root.name != "Delete") return Error(Errc::MalformedXML, "the root element must be <Delete>");
   bool quiet = root.child_text("Quiet") == "true";
-  bool url_encoding = request.query.get("encoding-type").value_or("") == "url";
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(request.query));
   auto objects = root.children_named("Object");
   if (objects.empty() || objects.size() > 1000)
     return Error(Errc::MalformedXML, "<Delete> needs 1..1000 <Object> elements");
+  for (const XmlNode* object : objects) enc.cover(object->child_text("Key"));
   XmlWriter xml;
   xml.open("DeleteResult");
-  if (url_encoding) xml.element("EncodingType", "url");
+  enc.declare(xml);
   for (const XmlNode* object : objects) {
     std::string key = object->child_text("Key");
     OSSLIVE_TRY(store::validate_object_key(key));
     OSSLIVE_TRY(env.deps.store.delete_object(env.bucket(), key));
-    if (!quiet) xml.open("Deleted").element("Key", url_encoding ? uri_encode(key, true) : key).close();
+    if (!quiet) xml.open("Deleted").element("Key", enc(key)).close();
   }
   return xml_response(request, xml.finish());
 }

@@ -53,6 +53,17 @@ std::string owner_id(const RequestContext& context);
 void add_object_headers(Response& response, const store::ObjectInfo& info, std::string_view key);
 // Checks Content-MD5 against the body's digest (InvalidDigest).
 Status check_content_md5(const Request& request);
+// Checks a hex x-oss-content-sha256 against the body (InvalidDigest); UNSIGNED-PAYLOAD and no
+// header pass, anything else is InvalidArgument. Every signature scheme signs the header, so this
+// is what makes it bind the body.
+Status check_content_sha256(const Request& request);
+// Whether the signature binds the body (MissingArgument otherwise). ContentMd5: the header must
+// be there, as OSS requires on DeleteMultipleObjects. WhenPresigned: a presigned request with a
+// body must carry Content-MD5 or a hex x-oss-content-sha256 (both signed, both checked), because
+// the URL is handed to someone else; header-signed requests are left alone, as oss2's
+// process_object sends no Content-MD5.
+enum class BodyBinding { ContentMd5, WhenPresigned };
+Status require_bound_body(const RequestContext& context, BodyBinding rule);
 // Bytes of the body as a store PutBody (moves the spooled file).
 store::PutBody take_body(Request& request);
 

@@ -13,11 +13,12 @@ std::string upload_id(const Request& request) { return std::string(request.query
 HandlerResult initiate_multipart(HandlerEnv& env) {
   OSSLIVE_ASSIGN(std::string id, env.deps.store.initiate_multipart(env.bucket(), env.key(),
                                                                    meta_from_headers(env.request().headers)));
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(env.request().query));
+  enc.cover(env.key());
   XmlWriter xml;
-  xml.open("InitiateMultipartUploadResult")
-      .element("Bucket", env.bucket())
-      .element("Key", env.key())
-      .element("UploadId", id);
+  xml.open("InitiateMultipartUploadResult");
+  enc.declare(xml);
+  xml.element("Bucket", env.bucket()).element("Key", enc(env.key())).element("UploadId", id);
   return xml_response(env.request(), xml.finish());
 }
 
@@ -63,11 +64,12 @@ HandlerResult complete_multipart(HandlerEnv& env) {
   }
   OSSLIVE_ASSIGN(store::ObjectInfo info,
                  env.deps.store.complete_multipart(env.bucket(), env.key(), upload_id(request), parts));
-  bool url_encoding = request.query.get("encoding-type").value_or("") == "url";
-  std::string key = url_encoding ? uri_encode(env.key(), true) : env.key();
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(request.query));
+  enc.cover(env.key());
+  std::string key = enc(env.key());
   XmlWriter xml;
   xml.open("CompleteMultipartUploadResult");
-  if (url_encoding) xml.element("EncodingType", "url");
+  enc.declare(xml);
   xml.element("Location", "http://" + request.host + "/" + env.bucket() + "/" + key)
       .element("Bucket", env.bucket())
       .element("Key", key)
@@ -99,10 +101,13 @@ HandlerResult list_parts(HandlerEnv& env) {
     if (!value || *value < 1 || *value > 1000) return invalid_argument("max-parts", "must be in [1, 1000]", *text);
     max_parts = static_cast<int>(*value);
   }
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(query));
+  enc.cover(env.key());
   XmlWriter xml;
-  xml.open("ListPartsResult")
-      .element("Bucket", env.bucket())
-      .element("Key", env.key())
+  xml.open("ListPartsResult");
+  enc.declare(xml);
+  xml.element("Bucket", env.bucket())
+      .element("Key", enc(env.key()))
       .element("UploadId", upload_id(env.request()))
       .element("PartNumberMarker", marker)
       .element("MaxParts", max_parts);
@@ -137,20 +142,24 @@ HandlerResult list_multipart_uploads(HandlerEnv& env) {
   const Query& query = env.request().query;
   std::string prefix(query.get("prefix").value_or(""));
   OSSLIVE_ASSIGN(auto uploads, env.deps.store.list_uploads(env.bucket(), prefix));
+  OSSLIVE_ASSIGN(KeyEncoding enc, KeyEncoding::from_query(query));
+  enc.cover(prefix);
+  for (const auto& upload : uploads) enc.cover(upload.key);
   XmlWriter xml;
-  xml.open("ListMultipartUploadsResult")
-      .element("Bucket", env.bucket())
+  xml.open("ListMultipartUploadsResult");
+  enc.declare(xml);
+  xml.element("Bucket", env.bucket())
       .element("KeyMarker", "")
       .element("UploadIdMarker", "")
       .element("NextKeyMarker", "")
       .element("NextUploadIdMarker", "")
       .element("Delimiter", "")
-      .element("Prefix", prefix)
+      .element("Prefix", enc(prefix))
       .element("MaxUploads", 1000)
       .element("IsTruncated", "false");
   for (const auto& upload : uploads)
     xml.open("Upload")
-        .element("Key", upload.key)
+        .element("Key", enc(upload.key))
         .element("UploadId", upload.upload_id)
         .element("StorageClass", "Standard")
         .element("Initiated", iso8601_extended(upload.initiated))

@@ -26,6 +26,8 @@ struct Route {
 // x-oss-process: the live layer's own table picks the handler and names the operation.
 HandlerResult process(HandlerEnv& env) {
   if (!env.deps.process) return Error(Errc::NotImplemented, "x-oss-process is not available on this server");
+  // A body a presigned URL's signature does not cover could be swapped by anyone holding the URL.
+  OSSLIVE_TRY(require_bound_body(env.context, BodyBinding::WhenPresigned));
   return env.deps.process->handle(env.context);
 }
 
@@ -65,6 +67,11 @@ constexpr std::array kUnsupportedSubresources{
     "website", "lifecycle", "logging", "referer", "policy", "tagging", "versioning", "versions", "encryption",
     "replication", "inventory", "worm", "symlink", "append", "restore", "qos", "requestPayment", "cname",
     "x-oss-async-process", "select", "stat", "live", "img", "style"};
+
+// Every anonymous refusal reads the same, so it tells nothing about the bucket.
+Error anonymous_denied() {
+  return Error(Errc::AccessDenied, "You have no right to access this object because of bucket acl.");
+}
 
 Level level_of(const Address& address) {
   if (address.bucket.empty()) return Level::Service;
@@ -162,10 +169,14 @@ Response OssService::preflight(Request& request) {
   auto method = request.headers.get("access-control-request-method");
   if (!origin || !method)
     return error_response(request, Error(Errc::InvalidRequest, "a CORS preflight needs Origin and Access-Control-Request-Method"));
+  // One answer whether the bucket is missing, has no CORS rules or none that match: a preflight
+  // is anonymous. A matching rule answers, which tells that origin the bucket exists: its owner
+  // published the rule for browsers, and a browser app on a private bucket needs the answer.
+  Error refused(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed.");
   auto config = bucket_cors(deps_.store, request, deps_.auth.endpoints);
-  if (!config.ok()) return error_response(request, Error(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed. " + config.error().message()));
+  if (!config.ok()) return error_response(request, refused);
   const CorsRule* rule = match_cors(*config, *origin, *method, requested_headers(request));
-  if (!rule) return error_response(request, Error(Errc::AccessDenied, "CORSResponse: This CORS request is not allowed."));
+  if (!rule) return error_response(request, refused);
   Response response;
   stamp_request_id(request, response);
   add_cors_headers(response, *config, *rule, *origin, true,
@@ -202,9 +213,10 @@ Result<RequestContext> OssService::authorize(Request& request) {
   RequestContext context{request, std::move(address), std::move(identity), {}};
   if (!context.address.bucket.empty()) {
     auto bucket = deps_.store.bucket_info(context.address.bucket);
-    // Anonymous callers learn nothing about which buckets exist.
-    if (!bucket.ok() && context.identity.scheme == auth::Scheme::Anonymous)
-      return Error(Errc::AccessDenied, "You have no right to access this bucket.");
+    // Anonymous callers learn nothing about which buckets exist: a missing bucket and a private
+    // one get the same answer, before anything else about the request is judged.
+    if (context.identity.scheme == auth::Scheme::Anonymous && (!bucket.ok() || bucket->acl != "public-read"))
+      return anonymous_denied();
     if (bucket.ok()) context.bucket = std::move(bucket).value();
     else if (!(request.method == "PUT" && context.address.key.empty()))  // PutBucket creates it
       return std::move(bucket).error().with("BucketName", context.address.bucket);
@@ -216,15 +228,18 @@ std::optional<Response> OssService::precheck(Request& request) {
   if (request.path.rfind("/-/", 0) == 0) return std::nullopt;
   auto context = authorize(request);
   if (!context.ok()) return error_response(request, context.error());
-  if (context->identity.scheme == auth::Scheme::Anonymous)
-    return error_response(request, Error(Errc::AccessDenied, "Anonymous uploads are not allowed."));
+  if (context->identity.scheme == auth::Scheme::Anonymous) return error_response(request, anonymous_denied());
   return std::nullopt;
 }
 
 Response OssService::handle(Request& request) {
-  if (request.method == "OPTIONS") return preflight(request);
-  Response response = route(request);
-  apply_cors(request, response);
+  const auto started = deps_.clock.steady();
+  Response response = request.method == "OPTIONS" ? preflight(request) : route(request);
+  if (request.method != "OPTIONS") apply_cors(request, response);
+  // As OSS does: how long the server worked on the request, in milliseconds (a streamed segment:
+  // until its first bytes are ready to go).
+  const auto worked = std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.steady() - started);
+  response.headers.set("x-oss-server-time", std::to_string(worked.count()));
   return response;
 }
 
@@ -254,7 +269,8 @@ Response OssService::route(Request& request) {
                                                                       " is not allowed against this resource."));
   if (context->identity.scheme == auth::Scheme::Anonymous &&
       !(route->anonymous_read && context->bucket.acl == "public-read"))
-    return error_response(request, Error(Errc::AccessDenied, "You have no right to access this object because of bucket acl."));
+    return error_response(request, anonymous_denied());
+  if (Status bound = check_content_sha256(request); !bound.ok()) return error_response(request, bound.error());
 
   request.operation = std::string(route->name);
   HandlerEnv env{deps_, *context};

@@ -1,23 +1,97 @@
 #include "osslive/oss/xml.hpp"
 
+#include <cstdint>
+#include <optional>
+
 #include "osslive/core/strings.hpp"
 
 namespace osslive::oss {
 
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// XML 1.0's Char production: TAB, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF.
+// Nothing else may appear in a document, not even as a character reference.
+bool is_xml_char(std::uint32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+         (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+// The UTF-8 code point at text[i], moving i past it; nullopt (i moved one byte) when the bytes
+// there are not UTF-8 (overlong forms and surrogates included).
+std::optional<std::uint32_t> next_code_point(std::string_view text, std::size_t& i) {
+  auto c = static_cast<std::uint8_t>(text[i]);
+  std::size_t start = i++;
+  if (c < 0x80) return c;
+  std::size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+  if (extra == 0 || start + extra >= text.size()) return std::nullopt;
+  std::uint32_t cp = c & (0x3F >> extra);
+  for (std::size_t k = 1; k <= extra; ++k) {
+    auto cc = static_cast<std::uint8_t>(text[start + k]);
+    if ((cc & 0xC0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return std::nullopt;
+  i = start + extra + 1;
+  return cp;
+}
+
+// Byte offset of the first character XML 1.0 cannot carry (or of bytes that are not UTF-8), or npos.
+std::size_t first_non_xml_char(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t at = i;
+    auto cp = next_code_point(text, i);
+    if (!cp || !is_xml_char(*cp)) return at;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t start = i;
+    auto cp = next_code_point(text, i);
+    if (!cp || !is_xml_char(*cp)) {
+      out.append(kReplacement);
+      continue;
+    }
+    switch (*cp) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
-      default: out.push_back(c);
+      case '\r': out += "&#13;"; break;  // a raw CR would reach the reader as LF
+      default: out.append(text.substr(start, i - start));
     }
   }
   return out;
+}
+
+bool xml_can_carry(std::string_view text) { return first_non_xml_char(text) == std::string_view::npos; }
+
+Result<KeyEncoding> KeyEncoding::from_query(const Query& query) {
+  KeyEncoding encoding;
+  if (auto requested = query.get("encoding-type")) {
+    if (*requested != "url") return invalid_argument("encoding-type", "must be url", *requested);
+    encoding.url_ = true;
+  }
+  return encoding;
+}
+
+void KeyEncoding::cover(std::string_view text) { url_ = url_ || !xml_can_carry(text); }
+
+std::string KeyEncoding::operator()(std::string_view text) const {
+  return url_ ? uri_encode(text, true) : std::string(text);
+}
+
+void KeyEncoding::declare(XmlWriter& xml) const {
+  if (url_) xml.element("EncodingType", "url");
 }
 
 XmlWriter::XmlWriter() : out_("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n") {}
@@ -74,6 +148,11 @@ class Parser {
 
   Result<XmlNode> document() {
     if (text_.size() > limits_.max_bytes) return malformed("body larger than " + std::to_string(limits_.max_bytes));
+    // Whatever is read may be written back (a key, a CORS rule): only what XML can carry.
+    if (auto bad = first_non_xml_char(text_); bad != std::string_view::npos) {
+      pos_ = bad;
+      return malformed("a control character or a byte that is not UTF-8, which XML does not allow");
+    }
     skip_misc();
     if (!at('<')) return malformed("no root element");
     XmlNode root;
@@ -162,7 +241,8 @@ class Parser {
         if (!value) return malformed("bad character reference");
         code = *value;
       }
-      if (code <= 0 || code > 0x10FFFF) return malformed("bad character reference");
+      if (code <= 0 || code > 0x10FFFF || !is_xml_char(static_cast<std::uint32_t>(code)))
+        return malformed("a character reference to a character XML does not allow");
       append_utf8(out, static_cast<std::uint32_t>(code));
     } else {
       return malformed("unknown entity");

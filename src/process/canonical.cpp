@@ -6,22 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "osslive/core/strings.hpp"
+
 namespace osslive::process {
-namespace {
-
-// "029.970" -> "29.97", "25.000" -> "25": the value, not the spelling, names the output.
-std::string canonical_decimal(std::string_view text) {
-  const auto dot = text.find('.');
-  std::string_view whole = text.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-  while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
-  while (!frac.empty() && frac.back() == '0') frac.remove_suffix(1);
-  std::string out(whole);
-  if (!frac.empty()) out.append(".").append(frac);
-  return out;
-}
-
-}  // namespace
 
 std::string canonical_m3u8(const HlsM3u8& p) {
   std::vector<std::pair<std::string_view, std::string>> fields;
@@ -38,7 +25,7 @@ std::string canonical_m3u8(const HlsM3u8& p) {
 
   add("vcodec", p.vcodec);
   if (p.fps) {
-    add("fps", canonical_decimal(*p.fps));
+    add("fps", format_fixed_point(parse_fixed_point(*p.fps, 3).value_or(0), 3));  // "025.0" names 25
     add("fpsopt", std::to_string(p.fpsopt.value_or(1)));
   }
   if (p.pixfmt) add("pixfmt", *p.pixfmt);
@@ -52,7 +39,7 @@ std::string canonical_m3u8(const HlsM3u8& p) {
     add("vb", std::to_string(*p.vb));
     add("vbopt", std::to_string(p.vbopt.value_or(1)));
   } else {
-    add("crf", std::to_string(p.crf.value_or(23)));
+    add("crf", format_fixed_point(p.crf_hundredths.value_or(2300), 2));
     if (p.maxrate && p.bufsize) {
       add("maxrate", std::to_string(*p.maxrate));
       add("bufsize", std::to_string(*p.bufsize));

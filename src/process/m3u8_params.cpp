@@ -1,13 +1,14 @@
-// hls/m3u8 parameters (SPEC §6): one table row per parameter, then the pairing rules.
+// hls/m3u8 parameters (docs/api.md, "hls/m3u8"): one table row per parameter, then the pairing rules.
 #include <algorithm>
 #include <array>
-#include <initializer_list>
+#include <span>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "osslive/core/strings.hpp"
+#include "osslive/process/value_rules.hpp"
 #include "params.hpp"
 
 namespace osslive::process::detail {
@@ -66,22 +67,14 @@ Status set_int(HlsM3u8& out, std::string_view name, std::string_view value) {
   return {};
 }
 
-Result<std::string> one_of(std::string_view name, std::string_view value,
-                           std::initializer_list<std::string_view> choices) {
-  for (std::string_view c : choices)
-    if (value == c) return std::string(c);
-  std::string rule = "must be one of ";
-  bool first = true;
-  for (std::string_view c : choices) {
-    if (!first) rule += ", ";
-    rule += c;
-    first = false;
-  }
-  return invalid_argument(name, rule, value);
+// The value when `choices` lists it (value_rules.hpp).
+Result<std::string> one_of(std::string_view name, std::string_view value, std::span<const std::string_view> choices) {
+  OSSLIVE_TRY(check_one_of(name, value, choices));
+  return std::string(value);
 }
 
 Status set_initd(HlsM3u8& out, std::string_view name, std::string_view value) {
-  // Any integer: negative means "pre-transcode everything" (SPEC §6).
+  // Any integer: negative means "pre-transcode everything" (docs/api.md, "hls/m3u8").
   auto n = parse_int(value, true);
   if (!n) return invalid_argument(name, "must be an integer", value);
   out.initd_ms = *n;
@@ -89,35 +82,32 @@ Status set_initd(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_vcodec(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.vcodec, one_of(name, value, {"h264", "h265"}));
+  OSSLIVE_ASSIGN(out.vcodec, one_of(name, value, kVideoCodecs));
   return {};
 }
 
 // fps keeps the user's text (it becomes FrameRate in the response); the value is checked in
 // thousandths so "29.97" is exact.
 Status set_fps(HlsM3u8& out, std::string_view name, std::string_view value) {
-  auto bad = [&] { return invalid_argument(name, "must be a decimal in (0, 240] with at most 3 decimals", value); };
-  const auto dot = value.find('.');
-  const std::string_view whole = value.substr(0, dot);
-  const std::string_view frac = dot == std::string_view::npos ? std::string_view() : value.substr(dot + 1);
-  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 3)) return bad();
-  auto units = parse_int(whole);
-  if (!units || *units > 240) return bad();
-  std::int64_t milli = *units * 1000;
-  std::int64_t scale = 100;
-  for (char c : frac) {
-    if (c < '0' || c > '9') return bad();
-    milli += (c - '0') * scale;
-    scale /= 10;
-  }
-  if (milli <= 0 || milli > 240'000) return bad();
+  const auto milli = parse_fixed_point(value, 3);
+  if (!milli || *milli <= 0 || *milli > 240'000)
+    return invalid_argument(name, "must be a decimal in (0, 240] with at most 3 decimals", value);
   out.fps = std::string(value);
+  return {};
+}
+
+// crf is a float in [0, 51] (x264 and x265 take fractions); kept to 1/100.
+Status set_crf(HlsM3u8& out, std::string_view name, std::string_view value) {
+  const auto hundredths = parse_fixed_point(value, 2);
+  if (!hundredths || *hundredths > 5100)
+    return invalid_argument(name, "must be a decimal in [0, 51] with at most 2 decimals", value);
+  out.crf_hundredths = *hundredths;
   return {};
 }
 
 Status set_pixfmt(HlsM3u8& out, std::string_view name, std::string_view value) {
   OSSLIVE_ASSIGN(out.pixfmt,
-                 one_of(name, value, {"yuv420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "yuv444p10le"}));
+                 one_of(name, value, kPixelFormats));
   return {};
 }
 
@@ -140,7 +130,7 @@ Status set_size(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_scaletype(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.scaletype, one_of(name, value, {"stretch", "crop", "fill", "fit"}));
+  OSSLIVE_ASSIGN(out.scaletype, one_of(name, value, kScaleTypes));
   return {};
 }
 
@@ -151,19 +141,16 @@ Status set_an(HlsM3u8& out, std::string_view name, std::string_view value) {
 }
 
 Status set_acodec(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(out.acodec, one_of(name, value, {"aac"}));
+  OSSLIVE_ASSIGN(out.acodec, one_of(name, value, kAudioCodecs));
   return {};
 }
 
 Status set_ar(HlsM3u8& out, std::string_view name, std::string_view value) {
-  OSSLIVE_ASSIGN(std::string rate, one_of(name, value,
-                                          {"8000", "11025", "12000", "16000", "22050", "24000", "32000", "44100",
-                                           "48000", "88200", "96000"}));
-  out.ar = static_cast<int>(*parse_int(rate));
+  OSSLIVE_ASSIGN(out.ar, parse_sample_rate(name, value));
   return {};
 }
 
-// osslive extension (SPEC §9, IMM InitialSegments): shorter first segments for a faster start,
+// osslive extension (IMM InitialSegments): shorter first segments for a faster start,
 // e.g. initseg_2000-2000-4000; regular st segments follow.
 Status set_initseg(HlsM3u8& out, std::string_view name, std::string_view value) {
   auto bad = [&] { return invalid_argument(name, "must be 1 to 8 durations in [1000, 15000] joined by '-'", value); };
@@ -194,7 +181,7 @@ constexpr std::array<ParamRule<HlsM3u8>, kKeyCount> kRules{{
     {"arotate", set_int<&HlsM3u8::arotate, 0, 1>},
     {"vb", set_int<&HlsM3u8::vb, 1, kMaxBitrate>},
     {"vbopt", set_int<&HlsM3u8::vbopt, 0, 2>},
-    {"crf", set_int<&HlsM3u8::crf, 0, 51>},
+    {"crf", set_crf},
     {"maxrate", set_int<&HlsM3u8::maxrate, 1, kMaxBitrate>},
     {"bufsize", set_int<&HlsM3u8::bufsize, 1, kMaxBitrate>},
     {"an", set_an},
@@ -214,25 +201,19 @@ struct Pairing {
   std::string_view rule;
 };
 
-// Exclusions come first so "vb_..,maxrate_.." names the conflict rather than the missing partner.
+// Only real contradictions are refused. A parameter that refines another one (fpsopt, sopt, scaletype,
+// arotate, vbopt, abopt, bufsize) or only matters with audio on (acodec, ar, ac, aq, ab with an_1) is
+// harmless without it: clients send every documented default, and the output does not change.
 constexpr std::array kExclusions{
     Pairing{kCrf, kVb, "cannot be combined with vb"},
     Pairing{kMaxrate, kVb, "cannot be combined with vb"},
     Pairing{kBufsize, kVb, "cannot be combined with vb"},
     Pairing{kAq, kAb, "cannot be combined with ab"},
 };
+// The documentation says maxrate "must be set with bufsize": x264 cannot cap a rate without a buffer.
 constexpr std::array kNeeds{
-    Pairing{kFpsopt, kFps, "needs fps"},
-    Pairing{kSopt, kS, "needs s"},
-    Pairing{kScaletype, kS, "needs s"},
-    Pairing{kArotate, kS, "needs s"},
-    Pairing{kVbopt, kVb, "needs vb"},
     Pairing{kMaxrate, kBufsize, "needs bufsize"},
-    Pairing{kBufsize, kMaxrate, "needs maxrate"},
-    Pairing{kAbopt, kAb, "needs ab"},
 };
-// Given with an_1 they would silently do nothing, so they are refused.
-constexpr std::array kAudioKeys{kAcodec, kAr, kAc, kAq, kAb, kAbopt};
 
 std::string_view value_of(const Params& params, Key key) {
   for (const Param& p : params)
@@ -240,15 +221,12 @@ std::string_view value_of(const Params& params, Key key) {
   return {};
 }
 
-Status check_pairings(const HlsM3u8& m3u8, std::uint64_t given, const Params& params) {
+Status check_pairings(std::uint64_t given, const Params& params) {
   auto has = [given](Key k) { return (given >> k) & 1; };
   for (const Pairing& p : kExclusions)
     if (has(p.key) && has(p.other)) return invalid_argument(kRules[p.key].name, p.rule, value_of(params, p.key));
   for (const Pairing& p : kNeeds)
     if (has(p.key) && !has(p.other)) return invalid_argument(kRules[p.key].name, p.rule, value_of(params, p.key));
-  if (m3u8.an)
-    for (Key k : kAudioKeys)
-      if (has(k)) return invalid_argument(kRules[k].name, "cannot be combined with an_1", value_of(params, k));
   return {};
 }
 
@@ -257,7 +235,7 @@ Status check_pairings(const HlsM3u8& m3u8, std::uint64_t given, const Params& pa
 Result<HlsM3u8> parse_m3u8(const Params& params) {
   HlsM3u8 m3u8;
   OSSLIVE_ASSIGN(std::uint64_t given, apply_params(m3u8, kRules, "hls/m3u8", params));
-  OSSLIVE_TRY(check_pairings(m3u8, given, params));
+  OSSLIVE_TRY(check_pairings(given, params));
   return m3u8;
 }
 

@@ -1,4 +1,4 @@
-// The x-oss-process grammar (SPEC §5). Iterative, bounded by kMaxProcessBytes and kMaxSteps, and
+// The x-oss-process grammar (docs/api.md, "Grammar"). Iterative, bounded by kMaxProcessBytes and kMaxSteps, and
 // nesting stops at one level, so no input can make it recurse or allocate without limit.
 #include "osslive/process/parser.hpp"
 

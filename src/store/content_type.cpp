@@ -15,7 +15,7 @@ struct Mapping {
 };
 
 // Sorted by extension so lookup is a binary search; a static_assert keeps it sorted.
-// HLS types follow what players and OSS itself send (SPEC.md section 2).
+// HLS types follow what players and OSS itself send (docs/api.md, "Objects").
 constexpr std::array kTypes{
     Mapping{"3gp", "video/3gpp"},
     Mapping{"aac", "audio/aac"},

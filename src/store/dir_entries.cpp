@@ -3,11 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "fs_util.hpp"
 #include "osslive/core/file_handle.hpp"
 #include "osslive/store/key_path.hpp"
 
@@ -21,12 +23,20 @@ struct DirCloser {
 
 }  // namespace
 
-Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& dir) {
+Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& root, const std::filesystem::path& dir) {
   std::vector<DirEntry> out;
-  std::unique_ptr<DIR, DirCloser> handle(::opendir(dir.c_str()));
+  // Opened without following links below `root`: a folder swapped for a link after its parent
+  // was read is not listed through.
+  int fd = open_below(root, dir.lexically_relative(root), O_DIRECTORY);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) return out;
+    return io_error(errno, "open folder " + dir.string());
+  }
+  std::unique_ptr<DIR, DirCloser> handle(::fdopendir(fd));
   if (!handle) {
-    if (errno == ENOENT || errno == ENOTDIR) return out;
-    return io_error(errno, "opendir " + dir.string());
+    int err = errno;
+    ::close(fd);
+    return io_error(err, "fdopendir " + dir.string());
   }
   while (true) {
     errno = 0;
@@ -58,13 +68,13 @@ Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& dir) {
   return out;
 }
 
-bool has_object(const std::filesystem::path& dir) {
-  auto entries = read_entries(dir);
+bool has_object(const std::filesystem::path& root, const std::filesystem::path& dir) {
+  auto entries = read_entries(root, dir);
   if (!entries.ok()) return false;
   for (const DirEntry& e : *entries)
     if (!e.folder) return true;
   for (const DirEntry& e : *entries)
-    if (has_object(dir / e.encoded)) return true;
+    if (has_object(root, dir / e.encoded)) return true;
   return false;
 }
 

@@ -14,11 +14,12 @@ struct DirEntry {
   bool folder = false;
 };
 
-// Entries sorted by sort_key; sidecars, symlinks and names that no key maps to are left out.
-// A missing folder is empty.
-Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& dir);
+// Entries of `dir` (at or below `root`, opened without following links below it) sorted by
+// sort_key; sidecars, symlinks and names that no key maps to are left out. A missing folder, or
+// a link, is empty.
+Result<std::vector<DirEntry>> read_entries(const std::filesystem::path& root, const std::filesystem::path& dir);
 
 // Whether any object lives below `dir` (stops at the first one).
-bool has_object(const std::filesystem::path& dir);
+bool has_object(const std::filesystem::path& root, const std::filesystem::path& dir);
 
 }  // namespace osslive::store::detail

@@ -192,13 +192,13 @@ Status FsBucketStore::delete_bucket(std::string_view bucket) {
   std::lock_guard lock(bucket_mutex_);
   OSSLIVE_ASSIGN(fs::path dir, existing_bucket_dir(bucket));
   auto not_empty = [&] { return Error(Errc::BucketNotEmpty).with("BucketName", std::string(bucket)); };
-  if (has_object(dir)) return not_empty();
+  if (has_object(dir, dir)) return not_empty();
   // Move the folder out of sight first, so a put racing this delete either lands before the
   // move (and is found below) or fails with NoSuchBucket; it is never deleted silently.
   OSSLIVE_TRY(make_dirs(tmp_dir_));
   fs::path doomed = tmp_dir_ / ("bucket-" + random_id());
   if (::rename(dir.c_str(), doomed.c_str()) != 0) return io_error(errno, "delete bucket " + dir.string());
-  if (has_object(doomed)) {
+  if (has_object(doomed, doomed)) {
     if (::rename(doomed.c_str(), dir.c_str()) != 0) return io_error(errno, "restore bucket " + dir.string());
     return not_empty();
   }

@@ -27,15 +27,16 @@ class Lister {
   // Loads one object's info; NoSuchKey means it vanished since the folder was read.
   using Loader = std::function<Result<ObjectInfo>(const std::string& key, const fs::path& file)>;
 
-  Lister(const ListRequest& request, Loader loader)
-      : prefix_(request.prefix),
+  Lister(fs::path root, const ListRequest& request, Loader loader)
+      : root_(std::move(root)),
+        prefix_(request.prefix),
         marker_(request.marker),
         delimiter_(request.delimiter),
         limit_(static_cast<std::size_t>(std::clamp(request.max_keys, 0, 1000))),
         loader_(std::move(loader)) {}
 
   Status walk(const fs::path& dir, const std::string& base) {
-    OSSLIVE_ASSIGN(std::vector<DirEntry> entries, read_entries(dir));
+    OSSLIVE_ASSIGN(std::vector<DirEntry> entries, read_entries(root_, dir));
     for (const DirEntry& entry : entries) {
       if (done_) return {};
       std::string path = base + entry.sort_key;  // a key, or a folder's key prefix ending in "/"
@@ -73,7 +74,7 @@ class Lister {
     if (!last_prefix_.empty() && starts_with(folder, last_prefix_)) return {};
     if (auto common = rollup(folder)) {
       // The whole folder is one common prefix: no need to walk it, only to know it holds an object.
-      if (!after_marker(*common) || *common == last_prefix_ || !has_object(dir)) return {};
+      if (!after_marker(*common) || *common == last_prefix_ || !has_object(root_, dir)) return {};
       emit_prefix(std::move(*common));
       return {};
     }
@@ -116,6 +117,7 @@ class Lister {
     return false;
   }
 
+  fs::path root_;  // the bucket folder: nothing below it is reached through a link
   std::string prefix_;
   std::string marker_;
   std::string delimiter_;
@@ -132,7 +134,7 @@ class Lister {
 
 Result<ListResult> FsBucketStore::list_objects(std::string_view bucket, const ListRequest& request) const {
   OSSLIVE_ASSIGN(fs::path root, existing_bucket_dir(bucket));
-  Lister lister(request, [&](const std::string& key, const fs::path& file) -> Result<ObjectInfo> {
+  Lister lister(root, request, [&](const std::string& key, const fs::path& file) -> Result<ObjectInfo> {
     Location where;
     where.bucket = bucket;
     where.key = key;
@@ -157,7 +159,7 @@ Result<ListResult> FsBucketStore::list_objects(std::string_view bucket, const Li
       std::string encoded = encode_key_component(part);
       if (part == "." || part == ".." || encoded.size() > kMaxEncodedComponentBytes) return lister.finish();
       dir /= encoded;
-      OSSLIVE_ASSIGN(PathStat st, stat_path(dir));
+      OSSLIVE_ASSIGN(PathStat st, stat_below(root, dir));
       if (st.kind != Kind::Directory) return lister.finish();
       if (end == std::string_view::npos) break;
       begin = end + 1;

@@ -1,5 +1,6 @@
 // FsBucketStore objects: atomic install, torn-free reads with self-healing sidecars, deletes, writers.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -57,42 +58,44 @@ Error too_long(std::string_view key) {
 
 }  // namespace
 
-Status FsBucketStore::make_parents(const Location& where) const {
+Result<DirChain> FsBucketStore::make_parents(const Location& where) const {
+  const std::size_t depth = where.components.size() - 1;
   for (int attempt = 0; attempt < kInstallAttempts; ++attempt) {
-    fs::path dir = where.bucket_dir;
-    bool restart = false;
-    for (std::size_t i = 0; i + 1 < where.components.size() && !restart; ++i) {
-      dir /= where.components[i];
-      if (::mkdir(dir.c_str(), 0755) == 0) continue;
-      int err = errno;
-      if (err == EEXIST) {
-        OSSLIVE_ASSIGN(PathStat st, stat_path(dir));
-        if (st.kind == Kind::Directory) continue;
-        if (st.kind == Kind::Missing) { restart = true; continue; }  // pruned between mkdir and lstat
-        return conflict_with_object(where.key, key_prefix(where.key, i + 1));
-      }
-      if (err == ENOENT || err == ENOTDIR) {
-        // A concurrent delete pruned a parent we had just made (or the bucket itself is gone).
-        std::error_code ec;
-        if (!fs::is_directory(where.bucket_dir, ec))
-          return Error(Errc::NoSuchBucket);
-        restart = true;
-        continue;
-      }
-      if (err == ENAMETOOLONG) return too_long(where.key);
-      return io_error(err, "create folder " + dir.string());
+    DirChain chain = open_dir_chain(where.bucket_dir, where.components, 0);
+    if (!chain.complete(0)) {
+      if (chain.error == ENOENT || chain.error == ENOTDIR) return Error(Errc::NoSuchBucket);
+      return io_error(chain.error, "open bucket folder " + where.bucket_dir.string());
     }
-    if (!restart) return {};
+    // Each folder is made and then opened from the one before without following links, so a
+    // link planted where a folder belongs is a conflict, never a way out of the bucket.
+    bool restart = false;
+    for (std::size_t i = 0; i < depth && !restart; ++i) {
+      const char* name = where.components[i].c_str();
+      if (::mkdirat(chain.last(), name, 0755) != 0 && errno != EEXIST) {
+        int err = errno;
+        if (err == ENOENT) { restart = true; continue; }  // a concurrent delete pruned the folder we are in
+        if (err == ENAMETOOLONG) return too_long(where.key);
+        return io_error(err, "create folder " + where.components[i]);
+      }
+      int fd = ::openat(chain.last(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) {
+        int err = errno;
+        if (err == ENOENT) { restart = true; continue; }  // pruned between mkdirat and openat
+        if (err == ENOTDIR || err == ELOOP) return conflict_with_object(where.key, key_prefix(where.key, i + 1));
+        return io_error(err, "open folder " + where.components[i]);
+      }
+      chain.dirs.emplace_back(fd);
+    }
+    if (!restart) return chain;
   }
   return Error(Errc::InternalError, "the folders of \"" + where.key + "\" kept disappearing while writing it");
 }
 
 void FsBucketStore::prune_parents(const Location& where) const {
-  fs::path dir = where.data.parent_path();
-  while (dir.native().size() > where.bucket_dir.native().size()) {
-    if (!remove_empty_dir(dir)) break;
-    dir = dir.parent_path();
-  }
+  DirChain chain = open_dir_chain(where.bucket_dir, where.components, where.components.size() - 1);
+  // dirs[k] is the folder of the first k components: remove the deepest while they are empty.
+  for (std::size_t k = chain.dirs.size(); k-- > 1;)
+    if (::unlinkat(chain.dirs[k - 1].fd(), where.components[k - 1].c_str(), AT_REMOVEDIR) != 0) break;
 }
 
 Result<ObjectInfo> FsBucketStore::install(const Location& where, const fs::path& temp_data, ObjectInfo info) {
@@ -110,29 +113,38 @@ Result<ObjectInfo> FsBucketStore::install(const Location& where, const fs::path&
   };
   if (!written.ok()) return fail(std::move(written).error());
 
+  const std::string& name = where.components.back();
+  const std::string sidecar = sidecar_name(name);
   for (int attempt = 0; attempt < kInstallAttempts; ++attempt) {
-    if (Status made = make_parents(where); !made.ok()) return fail(std::move(made).error());
+    auto parents = make_parents(where);
+    if (!parents.ok()) return fail(std::move(parents).error());
+    const int dir = parents->last();
     // Writers of one key take turns for the two renames, so a sidecar always follows its own data.
     std::unique_lock lock(key_lock(where.bucket, where.key));
-    if (::rename(temp_data.c_str(), where.data.c_str()) != 0) {
+    if (::renameat(AT_FDCWD, temp_data.c_str(), dir, name.c_str()) != 0) {
       int err = errno;
       lock.unlock();
       if (err == ENOENT || err == ENOTDIR) {
-        std::error_code ec;
-        if (!fs::is_directory(where.bucket_dir, ec))
+        if (!same_file(parents->dirs.front().fd(), where.bucket_dir))
           return fail(Error(Errc::NoSuchBucket));  // deleted meanwhile
         auto still = stat_path(temp_data);
         if (still.ok() && still->kind == Kind::File) continue;  // a parent was pruned: make it again
         return fail(Error(Errc::InternalError, "the staged body " + temp_data.string() + " disappeared"));
       }
       if (err == EISDIR) {
-        if (remove_empty_dir(where.data)) continue;  // an empty folder left behind: take its place
+        if (::unlinkat(dir, name.c_str(), AT_REMOVEDIR) == 0) continue;  // an empty folder left behind: take its place
         return fail(conflict_with_folder(where.key));
       }
       if (err == ENAMETOOLONG) return fail(too_long(where.key));
       return fail(io_error(err, "move object into " + where.data.string()));
     }
-    if (::rename(side.path.c_str(), where.sidecar.c_str()) != 0) {
+    // The folders were reached through handles: if the bucket was deleted (moved away) meanwhile,
+    // the object landed in what is being removed. Say so instead of reporting a write nobody can read.
+    if (!same_file(parents->dirs.front().fd(), where.bucket_dir)) {
+      ::unlinkat(dir, name.c_str(), 0);
+      return fail(Error(Errc::NoSuchBucket));
+    }
+    if (::renameat(AT_FDCWD, side.path.c_str(), dir, sidecar.c_str()) != 0) {
       // The bytes are in place; readers derive their metadata until a sidecar is written.
       return fail(io_error(errno, "move metadata into " + where.sidecar.string()));
     }
@@ -154,7 +166,7 @@ Result<OpenObject> FsBucketStore::load(const Location& where, bool keep_file) co
     if (pinned.kind != Kind::File) return no_such_key();  // a folder
 
     auto described = [&]() -> std::optional<ObjectInfo> {
-      auto text = read_small_file(where.sidecar);
+      auto text = read_below(where.bucket_dir, where.sidecar);
       if (!text.ok()) return std::nullopt;
       auto sidecar = parse_sidecar(*text);
       if (!sidecar || !(sidecar->data == pinned.id) || sidecar->info.size != pinned.id.size) return std::nullopt;
@@ -174,7 +186,7 @@ Result<OpenObject> FsBucketStore::load(const Location& where, bool keep_file) co
       // belongs to whatever data file is at the path.
       std::lock_guard lock(key_lock(where.bucket, where.key));
       if (auto info = described()) return result(std::move(*info));
-      auto now = stat_path(where.data);
+      auto now = stat_below(where.bucket_dir, where.data);
       bool replaced = !now.ok() || now->kind != Kind::File || now->id.ino != pinned.id.ino;
       if (replaced && attempt < kLoadAttempts) continue;  // a newer object arrived: serve that one
     }
@@ -190,14 +202,18 @@ Result<OpenObject> FsBucketStore::load(const Location& where, bool keep_file) co
     info.meta.content_type = guess_content_type(where.key);
 
     std::lock_guard lock(key_lock(where.bucket, where.key));
-    auto now = stat_path(where.data);
+    auto now = stat_below(where.bucket_dir, where.data);
     auto after = stat_fd(fd);
     if (now.ok() && after.ok() && now->kind == Kind::File && now->id == pinned.id && after->id == pinned.id) {
       auto temp = create_temp("heal");
       if (temp.ok()) {
         bool ok = temp->file.write_all(sidecar_json(info, pinned.id)).ok() && temp->file.sync().ok();
         temp->file = FileHandle();
-        if (!ok || ::rename(temp->path.c_str(), where.sidecar.c_str()) != 0) remove_file(temp->path);
+        std::vector<std::string> names = names_below(where.bucket_dir, where.sidecar);
+        DirChain chain = open_dir_chain(where.bucket_dir, names, names.size() - 1);
+        if (!ok || !chain.complete(names.size() - 1) ||
+            ::renameat(AT_FDCWD, temp->path.c_str(), chain.last(), names.back().c_str()) != 0)
+          remove_file(temp->path);
       }
     }
     return result(std::move(info));
@@ -265,7 +281,7 @@ Result<OpenObject> FsBucketStore::open_object(std::string_view bucket, std::stri
 bool FsBucketStore::object_exists(std::string_view bucket, std::string_view key) const {
   auto where = locate(bucket, key);
   if (!where.ok()) return false;
-  auto st = stat_path(where->data);
+  auto st = stat_below(where->bucket_dir, where->data);
   return st.ok() && st->kind == Kind::File;
 }
 
@@ -273,11 +289,22 @@ Status FsBucketStore::delete_object(std::string_view bucket, std::string_view ke
   OSSLIVE_ASSIGN(Location where, locate(bucket, key));
   {
     std::lock_guard lock(key_lock(where.bucket, where.key));
-    OSSLIVE_ASSIGN(PathStat st, stat_path(where.data));
-    if (st.kind == Kind::Directory || st.kind == Kind::Other) return {};  // a folder or a link: no object
-    if (st.kind == Kind::File && ::unlink(where.data.c_str()) != 0 && errno != ENOENT)
+    // The folder is reached without following links and both names are removed through it: a
+    // link planted where a folder belongs leads nowhere (no object there), never outside.
+    const std::size_t depth = where.components.size() - 1;
+    DirChain parent = open_dir_chain(where.bucket_dir, where.components, depth);
+    if (!parent.complete(depth)) {
+      if (parent.error == ENOENT || parent.error == ENOTDIR || parent.error == ELOOP) return {};
+      return io_error(parent.error, "open the folder of " + where.data.string());
+    }
+    const std::string& name = where.components.back();
+    struct ::stat st{};
+    bool present = ::fstatat(parent.last(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!present && errno != ENOENT) return io_error(errno, "lstat " + where.data.string());
+    if (present && !S_ISREG(st.st_mode)) return {};  // a folder or a link: no object
+    if (present && ::unlinkat(parent.last(), name.c_str(), 0) != 0 && errno != ENOENT)
       return io_error(errno, "delete " + where.data.string());
-    remove_file(where.sidecar);
+    ::unlinkat(parent.last(), sidecar_name(name).c_str(), 0);
   }
   prune_parents(where);
   return {};

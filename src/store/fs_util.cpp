@@ -49,29 +49,109 @@ Result<PathStat> stat_fd(int fd) {
   return to_path_stat(st);
 }
 
-int open_below(const fs::path& dir, const fs::path& relative) {
+namespace {
+
+// One step down: `name` in the folder `at`, never through a symlink (O_NOFOLLOW fails with ELOOP
+// on one). O_NONBLOCK: a FIFO planted in a bucket opens at once instead of blocking the thread.
+int open_step(int at, const char* name, int flags) {
+  int fd;
+  do {
+    fd = ::openat(at, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+}  // namespace
+
+DirChain open_dir_chain(const fs::path& dir, const std::vector<std::string>& components, std::size_t count) {
+  DirChain chain;
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    chain.error = errno;
+    return chain;
+  }
+  chain.dirs.emplace_back(fd);
+  for (std::size_t i = 0; i < count && i < components.size(); ++i) {
+    fd = open_step(chain.dirs.back().fd(), components[i].c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) {
+      chain.error = errno;
+      return chain;
+    }
+    chain.dirs.emplace_back(fd);
+  }
+  return chain;
+}
+
+int open_below(const fs::path& dir, const fs::path& relative, int flags) {
   int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd < 0) return -1;
   struct open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
-  how.resolve = RESOLVE_NO_SYMLINKS;
+  how.flags = static_cast<std::uint64_t>(O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | flags);
+  how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH;
   long fd;
   do {
     fd = ::syscall(SYS_openat2, dir_fd, relative.c_str(), &how, sizeof how);
   } while (fd < 0 && (errno == EINTR || errno == EAGAIN));
-  // Kernels before 5.6 and some seccomp filters lack openat2.
-  if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-    fd = ::openat(dir_fd, relative.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // Kernels before 5.6 and some seccomp filters lack openat2: walk down one name at a time.
   int saved = errno;
+  if (fd < 0 && (saved == ENOSYS || saved == EPERM)) {
+    std::vector<std::string> names = names_below(dir, dir / relative);
+    DirChain chain = open_dir_chain(dir, names, names.empty() ? 0 : names.size() - 1);
+    if (!chain.complete(names.empty() ? 0 : names.size() - 1)) {
+      fd = -1;
+      saved = chain.error;
+    } else {
+      fd = names.empty() ? ::fcntl(chain.last(), F_DUPFD_CLOEXEC, 0) : open_step(chain.last(), names.back().c_str(), O_RDONLY | flags);
+      saved = errno;
+    }
+  }
   ::close(dir_fd);
   errno = saved;
   return static_cast<int>(fd);
+}
+
+Result<PathStat> stat_below(const fs::path& dir, const fs::path& path) {
+  int fd = open_below(dir, path.lexically_relative(dir));
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return PathStat{};
+    if (err == ELOOP || err == ENXIO) return PathStat{Kind::Other, {}, 0};
+    return io_error(err, "open " + path.string());
+  }
+  FileHandle file(fd);
+  return stat_fd(fd);
+}
+
+Result<std::string> read_below(const fs::path& dir, const fs::path& path) {
+  int fd = open_below(dir, path.lexically_relative(dir));
+  if (fd < 0) return Error(Errc::NoSuchKey);
+  FileHandle file(fd);
+  OSSLIVE_ASSIGN(PathStat st, stat_fd(fd));
+  if (st.kind != Kind::File) return Error(Errc::NoSuchKey);
+  return read_small_file(file);
+}
+
+std::vector<std::string> names_below(const fs::path& dir, const fs::path& path) {
+  std::vector<std::string> names;
+  for (const fs::path& part : path.lexically_relative(dir))
+    if (part != ".") names.push_back(part.string());
+  return names;
+}
+
+bool same_file(int fd, const fs::path& path) {
+  struct ::stat held{}, now{};
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
+         held.st_ino == now.st_ino;
 }
 
 std::string random_id() { return hex_upper(random_bytes(16)); }
 
 Result<std::string> read_small_file(const fs::path& path) {
   OSSLIVE_ASSIGN(FileHandle file, FileHandle::open_read(path));
+  return read_small_file(file);
+}
+
+Result<std::string> read_small_file(const FileHandle& file) {
   std::string out;
   char buffer[16384];
   while (true) {

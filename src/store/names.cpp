@@ -113,7 +113,7 @@ Result<std::vector<std::string>> encode_key_path(std::string_view key) {
   while (true) {
     std::size_t end = key.find('/', begin);
     std::string_view part = key.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
-    // Clients and proxies normalise these away, and SPEC.md forbids them: refuse instead of storing
+    // Clients and proxies normalise these away, and docs/api.md says they are refused: refuse instead of storing
     // an object that no URL can reach.
     if (part == "." || part == "..")
       return invalid_key(key, "The object name must not contain \".\" or \"..\" path segments.");

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/media/source_reader.hpp"
 
 namespace osslive::transcode {

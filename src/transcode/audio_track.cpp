@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/hls/plan.hpp"
 #include "video_track.hpp"
 

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "audio_track.hpp"
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "osslive/media/source_reader.hpp"
 #include "osslive/transcode/encoder_settings.hpp"
 #include "osslive/media/ts_muxer.hpp"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 #include "video_track.hpp"
 
 namespace osslive::transcode {

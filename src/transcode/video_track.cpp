@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "exact.hpp"
+#include "osslive/core/exact.hpp"
 
 namespace osslive::transcode {
 

@@ -2,6 +2,7 @@
 // exact EXTINF values for sources in every container of SPEC §6, deterministic tokens, and
 // parameter errors. Signing (SPEC §7) is in playlist_sign.test.mjs.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 
 import { checkPlaylistText, postPlaylist } from './lib/live.mjs';
@@ -233,9 +234,12 @@ for (const v4 of [false, true]) {
 test('POST body as a raw form (curl-style) is accepted too', async () => {
   const oss = client(server, { bucket: 'live-v1' });
   const body = `x-oss-process=hls/m3u8,st_5000|sys/saveas,o_${Buffer.from('raw/P.m3u8').toString('base64url')}`;
+  // A presigned URL that carries a body signs its Content-MD5 (request_binding.test.mjs).
+  const md5 = createHash('md5').update(body).digest('base64');
   const url = oss.signatureUrl('src/clip.mp4', { method: 'POST', expires: 600, subResource: { 'x-oss-process': '' },
-    'Content-Type': 'application/x-www-form-urlencoded' });
-  const res = await fetchText(url, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    'Content-Type': 'application/x-www-form-urlencoded', 'Content-MD5': md5 });
+  const res = await fetchText(url, { method: 'POST', body,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-MD5': md5 } });
   assert.equal(res.status, 200, res.text);
   assert.equal(JSON.parse(res.text).VideoPlaylist[0].URI, 'oss://live-v1/raw/P.m3u8');
 });

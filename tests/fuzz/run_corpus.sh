@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build-fuzz}"
 fuzz="$root/tests/fuzz"
-targets=(process auth range hls hls_json xml)
+targets=(process auth canonical range hls hls_json xml)
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)

@@ -55,6 +55,8 @@ struct TranscodeConfig {
   std::string x264_preset = "veryfast";
   std::string x265_preset = "ultrafast";
   int keep_freed_memory_mb = 512;  // freed heap kept for the next job (core/memory.hpp); 0: allocator defaults
+  std::int64_t max_segment_bytes = 256ll << 20;  // a segment job making more fails (its bytes sit in memory)
+  int failed_segment_retry_s = 60;               // a failed segment is not tried again sooner
 };
 
 struct Config {

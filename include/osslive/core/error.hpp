@@ -41,6 +41,7 @@ enum class Errc {
   SlowDown,
   SourceChanged,           // the playlist's source object was overwritten
   InsufficientStorage,     // disk full while writing
+  MissingArgument,         // a required header is absent (Content-MD5 on DeleteMultipleObjects)
 };
 
 struct ErrorInfo {

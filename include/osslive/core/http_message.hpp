@@ -59,6 +59,9 @@ struct RequestBody {
   std::optional<std::filesystem::path> file;
   std::uint64_t size = 0;
   std::string md5;  // raw 16 bytes, computed while receiving
+  // Raw 32 bytes, computed while receiving, only when x-oss-content-sha256 states a digest
+  // (is_sha256_hex): what check_content_sha256 compares it with.
+  std::string sha256;
 };
 
 struct Request {

@@ -47,4 +47,10 @@ std::string iso8601_extended(std::int64_t epoch_seconds);
 std::optional<std::int64_t> parse_int(std::string_view text, bool allow_negative = false);
 std::optional<std::uint64_t> parse_uint(std::string_view text);
 
+// A non-negative decimal with at most `decimals` digits after the point, as an integer count of
+// 10^-decimals ("23.5", 2 -> 2350). No sign, exponent or empty part ("23." and ".5" fail).
+std::optional<std::int64_t> parse_fixed_point(std::string_view text, int decimals);
+// The shortest decimal text of value * 10^-decimals: 2350, 2 -> "23.5"; 2300, 2 -> "23".
+std::string format_fixed_point(std::int64_t value, int decimals);
+
 }  // namespace osslive

@@ -1,7 +1,7 @@
 #pragma once
 // Master playlists (RFC 8216 §4.3.4): variant streams (EXT-X-STREAM-INF) that share one segment
 // timeline, plus alternate audio and subtitle renditions (EXT-X-MEDIA). osslive extension, made
-// by GenerateVideoPlaylist (SPEC §9).
+// by GenerateVideoPlaylist (osslive extension, docs/api.md).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -51,6 +51,9 @@ bool is_master_playlist(std::string_view text);
 // Replaces every URI line and every URI="..." attribute (EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF)
 // by rewrite(uri); everything else, line endings included, is kept.
 std::string rewrite_master_uris(std::string_view text, const std::function<std::string(std::string_view uri)>& rewrite);
+// The same for one line (without its "\n"), appended to `out`.
+void rewrite_master_line(std::string_view raw, const std::function<std::string(std::string_view uri)>& rewrite,
+                         std::string& out);
 
 // ISO 639-2 ("eng", "fre"/"fra") or 639-1 ("en") to the shortest RFC 5646 tag ("en"); other text
 // is kept as given (lower-cased); "und" and empty give "".

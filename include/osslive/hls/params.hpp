@@ -1,5 +1,5 @@
 #pragma once
-// hls/m3u8 parameters resolved against a probed source (SPEC §6): every choice the transcoder
+// hls/m3u8 parameters resolved against a probed source (docs/api.md, "hls/m3u8"): every choice the transcoder
 // needs is made here, once, and stored in the playlist manifest, so every segment job agrees.
 #include <cstdint>
 #include <optional>
@@ -35,7 +35,7 @@ struct VideoParams {
   int pad_x = 0, pad_y = 0;             // > 0 only when it is smaller
   int width = 0, height = 0;            // output, even
   std::string pix_fmt = "yuv420p";
-  int crf = 23;                         // used when bitrate == 0
+  double crf = 23;                      // used when bitrate == 0; [0, 51] in steps of 1/100
   std::int64_t bitrate = 0;             // bit/s; > 0: encode to this rate instead of crf
   std::int64_t maxrate = 0;             // crf cap (with bufsize); 0: none
   std::int64_t bufsize = 0;
@@ -65,7 +65,7 @@ struct ResolvedParams {
   std::int64_t end_us = 0;              // E, measured from origin
   std::int64_t duration_us = 0;         // D = E - ss, > 0
   std::int64_t st_ms = 10'000;
-  std::vector<std::int64_t> initseg_ms;  // header segments before the st grid (SPEC §9)
+  std::vector<std::int64_t> initseg_ms;  // header segments before the st grid (osslive extension, docs/api.md)
   std::int64_t initd_ms = 30'000;       // as given; see initd_segments()
   int ta = 12;
   std::optional<VideoParams> video;     // present iff the source has video

@@ -1,5 +1,5 @@
 #pragma once
-// The segment plan (SEAMLESS.md "The plan"): which output video frames and AAC frames each
+// The segment plan (docs/seamless.md, "The plan"): which output video frames and AAC frames each
 // segment owns, in exact integer arithmetic. A pure function of the resolved parameters, so the
 // playlist writer and every segment job compute the same plan.
 #include <cstdint>
@@ -35,7 +35,7 @@ struct SegmentPlan {
   std::int64_t total_video_frames = 0;  // N = ceil(D * F)
   std::int64_t total_audio_frames = 0;  // ceil((N / F) * R / 1024), audio-only ceil(D * R / 1024)
   media::Rational duration{0, 1};    // seconds, the sum of every segment's duration
-  std::int64_t target_duration = 0;  // ceil of the longest segment duration (EXT-X-TARGETDURATION)
+  std::int64_t target_duration = 0;  // the longest segment duration rounded to the nearest second (EXT-X-TARGETDURATION)
   std::vector<Segment> segments;     // never empty; no segment is shorter than one frame
 };
 

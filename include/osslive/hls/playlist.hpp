@@ -1,5 +1,5 @@
 #pragma once
-// Playlist text (RFC 8216, SPEC §6) and segment names.
+// Playlist text (RFC 8216; docs/api.md) and segment names.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -52,5 +52,8 @@ std::vector<PlaylistEntry> parse_playlist_segments(std::string_view playlist_tex
 // line endings are kept.
 std::string rewrite_segment_uris(std::string_view playlist_text,
                                  const std::function<std::string(std::string_view uri)>& rewrite);
+// The same for one line (without its "\n"), appended to `out`.
+void rewrite_segment_line(std::string_view raw, const std::function<std::string(std::string_view uri)>& rewrite,
+                          std::string& out);
 
 }  // namespace osslive::hls

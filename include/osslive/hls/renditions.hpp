@@ -1,5 +1,5 @@
 #pragma once
-// GenerateVideoPlaylist planning (SPEC §9): each target of the request resolved against the
+// GenerateVideoPlaylist planning (osslive extension, docs/api.md): each target of the request resolved against the
 // probed source into a media playlist exactly like hls/m3u8 makes (manifest + plan), or a WebVTT
 // playlist that follows the first video rendition's plan, and the master playlist over them.
 // Every rendition shares one segment shape (Duration, InitialSegments) and the video renditions

@@ -1,5 +1,5 @@
 #pragma once
-// WebVTT subtitle renditions (GenerateVideoPlaylist, SPEC §9): the playlist carries, on the same
+// WebVTT subtitle renditions (GenerateVideoPlaylist): the playlist carries, on the same
 // "#OSSLIVE-MANIFEST:" line as media playlists (so hls/sign strips it), what hls/ts needs to cut
 // any .vtt segment: the subtitle source, its stream, and the video manifest whose segment plan
 // the subtitles follow, so their boundaries coincide with the video's.

@@ -1,5 +1,5 @@
 #pragma once
-// The token in segment names (SPEC §6): a digest of the source and the normalised parameters, so a
+// The token in segment names (docs/api.md, "hls/m3u8"): a digest of the source and the normalised parameters, so a
 // repeated request reuses its segments and any change of either gets new names.
 #include <string>
 #include <string_view>

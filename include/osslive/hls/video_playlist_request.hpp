@@ -1,5 +1,5 @@
 #pragma once
-// The GenerateVideoPlaylist request body (osslive extension, IMM names, SPEC §9): JSON in, typed
+// The GenerateVideoPlaylist request body (osslive extension, IMM names; docs/api.md): JSON in, typed
 // and range-checked here; every violation is InvalidArgument naming the field by its JSON path
 // ("Targets[1].Video.Bitrate"). Resolution against the probed source happens in renditions.hpp.
 #include <cstdint>

@@ -15,6 +15,7 @@
 #include "osslive/live/media_backend.hpp"
 #include "osslive/oss/service.hpp"
 #include "osslive/store/bucket_store.hpp"
+#include "osslive/store/notes.hpp"
 
 namespace osslive::live {
 
@@ -23,6 +24,7 @@ struct LiveDeps {
   const auth::CredentialStore& credentials;
   jobs::JobQueue& jobs;
   MediaBackend& media;
+  store::Notes& notes;  // initd runs not finished, resumed after a restart
   const Clock& clock;
   TranscodeConfig config;
 };
@@ -43,6 +45,8 @@ class LiveService final : public oss::ProcessApi {
   LiveService& operator=(const LiveService&) = delete;
 
   Result<Response> handle(oss::RequestContext& context) override;
+  // Picks up the initd runs a previous process did not finish (call once the server is ready).
+  void resume();
   const LiveStats& stats() const;
 
   struct Parts;  // the layer's pieces, shared by its handlers (src/live/live_parts.hpp)

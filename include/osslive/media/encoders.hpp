@@ -19,7 +19,7 @@ struct VideoEncoderSettings {
   int width = 0, height = 0;
   std::string pix_fmt = "yuv420p";
   Rational frame_rate{25, 1};       // the time base is its inverse: pts counts frames
-  int crf = 23;                     // used when bitrate == 0
+  double crf = 23;                  // used when bitrate == 0; kept to 1/100
   std::int64_t bitrate = 0;
   std::int64_t maxrate = 0;         // with bufsize: caps crf
   std::int64_t bufsize = 0;

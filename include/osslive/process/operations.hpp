@@ -1,5 +1,5 @@
 #pragma once
-// Typed x-oss-process operations (SPEC §5-8). Parsing validates every value, range and
+// Typed x-oss-process operations (docs/api.md, "Live transcoding"). Parsing validates every value, range and
 // pairing rule; resolution against a probed source happens later (hls module).
 #include <cstdint>
 #include <optional>
@@ -26,7 +26,7 @@ struct HlsM3u8 {
   int arotate = 0;                       // 0 | 1
   std::optional<std::int64_t> vb;        // bit/s
   std::optional<int> vbopt;              // needs vb (default 1)
-  std::optional<int> crf;                // [0, 51], exclusive with vb
+  std::optional<std::int64_t> crf_hundredths;  // crf [0, 51] in 1/100, exclusive with vb
   std::optional<std::int64_t> maxrate, bufsize;  // together, only with crf (or default crf)
   bool an = false;
   std::string acodec = "aac";
@@ -35,7 +35,7 @@ struct HlsM3u8 {
   std::optional<int> aq;                 // [0, 100], exclusive with ab
   std::optional<std::int64_t> ab;        // [1000, 10000000]
   std::optional<int> abopt;              // needs ab (default 1)
-  // Extension (SPEC §9): shorter first segments, e.g. initseg_2000-2000-4000.
+  // Extension (osslive extension, docs/api.md): shorter first segments, e.g. initseg_2000-2000-4000.
   std::vector<std::int64_t> initseg_ms;
 };
 
@@ -52,7 +52,7 @@ struct HlsTs {
   std::optional<std::string> from;  // playlist key, decoded from from_ (base64)
 };
 
-// Extension (SPEC §9 style, opt-in): the state of every segment of a playlist, as JSON.
+// Extension (osslive extension, opt-in): the state of every segment of a playlist, as JSON.
 struct HlsStatus {};
 
 struct Step;

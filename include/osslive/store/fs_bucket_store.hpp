@@ -8,7 +8,8 @@
 //   .osslive/tmp/                temp files and spooled request bodies (temp_dir())
 //   .osslive/multipart/<id>/     upload.json + parts "<n>" with "<n>.json"
 // Files dropped into a bucket folder by hand are objects: their ETag is computed once and cached
-// in a sidecar. Symbolic links inside bucket folders are ignored (never listed or served).
+// in a sidecar. Symbolic links inside bucket folders are ignored: never listed, served, followed
+// to write or followed to delete (every path below a bucket folder is opened name by name).
 //
 // Writes go to a temp file, then two renames: data, then sidecar (which records the data file's
 // inode, size and mtime). Readers pin the data file's descriptor and trust only a sidecar that
@@ -32,6 +33,10 @@
 #include "osslive/store/bucket_store.hpp"
 
 namespace osslive::store {
+
+namespace detail {
+struct DirChain;
+}
 
 class FsBucketStore final : public BucketStore {
  public:
@@ -111,7 +116,9 @@ class FsBucketStore final : public BucketStore {
   // Moves the synced temp file `temp_data` into place with its sidecar. Leaves `temp_data`
   // where it was on failure (the caller owns it until this succeeds).
   Result<ObjectInfo> install(const Location& where, const std::filesystem::path& temp_data, ObjectInfo info);
-  Status make_parents(const Location& where) const;
+  // The folders down to the object's parent, made where missing and opened without following
+  // links (a link or a file in the way is FileAlreadyExists).
+  Result<detail::DirChain> make_parents(const Location& where) const;
   void prune_parents(const Location& where) const;
   Result<TempFile> create_temp(std::string_view tag) const;
   // The spooled file itself (hashed if body.md5 is empty), or `data` written to a temp file.

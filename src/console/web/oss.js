@@ -77,18 +77,21 @@ export class OssClient {
     await this.request({ method: 'PUT', bucket });
   }
 
-  // Every key under prefix (pages of 1000).
+  // Every key under prefix (pages of 1000). Keys come url-encoded (encoding-type=url), so a key
+  // with a control character, which XML cannot carry, lists like any other.
   async listObjects(bucket, prefix = '') {
     const objects = [];
     let marker = '';
     for (;;) {
-      const query = [['max-keys', '1000'], ['prefix', prefix], ...(marker ? [['marker', marker]] : [])];
+      const query = [['encoding-type', 'url'], ['max-keys', '1000'], ['prefix', prefix],
+        ...(marker ? [['marker', marker]] : [])];
       const { body } = await this.request({ method: 'GET', bucket, query });
       const xml = new DOMParser().parseFromString(body, 'application/xml');
+      const decode = xmlText(xml, 'EncodingType') === 'url' ? decodeURIComponent : (text) => text;
       for (const c of xml.getElementsByTagName('Contents'))
-        objects.push({ key: xmlText(c, 'Key'), size: Number(xmlText(c, 'Size')), lastModified: xmlText(c, 'LastModified') });
+        objects.push({ key: decode(xmlText(c, 'Key')), size: Number(xmlText(c, 'Size')), lastModified: xmlText(c, 'LastModified') });
       if (xmlText(xml, 'IsTruncated') !== 'true') return objects;
-      marker = xmlText(xml, 'NextMarker') || objects[objects.length - 1].key;
+      marker = decode(xmlText(xml, 'NextMarker')) || objects[objects.length - 1].key;
     }
   }
 

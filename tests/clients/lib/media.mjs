@@ -61,6 +61,9 @@ export function lavfiAudio({ rate = 48000, frequency = 1000, duration = 11, chan
 // ---- exact rationals (BigInt) ----
 const big = (n) => BigInt(n);
 const ceilDiv = (a, b) => (a >= 0n ? (a + b - 1n) / b : -((-a) / b));
+// EXT-X-TARGETDURATION by RFC 8216 4.3.3.1: the longest EXTINF (num/den s) rounded to the nearest
+// integer (half up), at least 1.
+const roundTarget = (num, den) => Math.max(1, Number((2n * num + den) / (2n * den)));
 
 // "29.97" -> 30000/1001 etc., the way a frame rate is written in the POST response.
 export function formatRate({ num, den }) {
@@ -121,7 +124,7 @@ export function videoPlan({ durationUs, fps, stMs, initsegMs = [], sampleRate = 
   const longest = segments.reduce((m, s) => (s.frames > m ? s.frames : m), 0);
   return {
     totalFrames: Number(total), totalAudioFrames: Number(audioAt(total)), segments,
-    targetDuration: Number(ceilDiv(big(longest) * fd, fn)), durationText: formatSeconds(total * fd, fn),
+    targetDuration: roundTarget(big(longest) * fd, fn), durationText: formatSeconds(total * fd, fn),
   };
 }
 
@@ -144,7 +147,7 @@ export function audioPlan({ durationUs, sampleRate, stMs, initsegMs = [] }) {
   const longest = segments.reduce((m, s) => (s.audioFrames > m ? s.audioFrames : m), 0);
   return {
     totalAudioFrames: Number(total), segments,
-    targetDuration: Number(ceilDiv(big(longest) * 1024n, r)), durationText: formatSeconds(total * 1024n, r),
+    targetDuration: roundTarget(big(longest) * 1024n, r), durationText: formatSeconds(total * 1024n, r),
   };
 }
 

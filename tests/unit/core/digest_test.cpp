@@ -23,6 +23,23 @@ TEST(Digest, IncrementalMd5MatchesOneShot) {
   EXPECT_EQ(m.finish(), md5("hello world"));
 }
 
+TEST(Digest, IncrementalSha256MatchesOneShotAndResets) {
+  Sha256 s;
+  s.update("hello ");
+  s.update("world");
+  EXPECT_EQ(s.finish(), sha256("hello world"));
+  s.update("abc");
+  EXPECT_EQ(s.finish(), sha256("abc"));
+}
+
+TEST(Digest, Sha256HexIsSixtyFourHexDigits) {
+  EXPECT_TRUE(is_sha256_hex(hex_lower(sha256(""))));
+  EXPECT_TRUE(is_sha256_hex(hex_upper(sha256(""))));
+  EXPECT_FALSE(is_sha256_hex("UNSIGNED-PAYLOAD"));
+  EXPECT_FALSE(is_sha256_hex(hex_lower(sha256("")).substr(1)));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));
+}
+
 TEST(Digest, ConstantTimeEquals) {
   EXPECT_TRUE(constant_time_equals("abc", "abc"));
   EXPECT_FALSE(constant_time_equals("abc", "abd"));

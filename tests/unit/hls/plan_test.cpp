@@ -1,4 +1,4 @@
-// The segment plan: exact frame ownership, EXTINF sums and folding (SEAMLESS.md "The plan").
+// The segment plan: exact frame ownership, EXTINF sums and folding (docs/seamless.md, "The plan").
 #include "osslive/hls/plan.hpp"
 
 #include <gtest/gtest.h>
@@ -115,7 +115,7 @@ TEST(Plan, NtscSegmentsDifferByOneFrame) {
   EXPECT_EQ(plan.segments[3].duration, (Rational{299299, 30000}));
   EXPECT_EQ(plan.duration, (Rational{1799 * 1001, 30000}));
   EXPECT_EQ(format_extinf(plan.segments[3].duration), "9.977");
-  EXPECT_EQ(plan.target_duration, 11);
+  EXPECT_EQ(plan.target_duration, 10);  // 10.01 rounds to 10 (RFC 8216), not up to 11
 
   // Over a long source the counts keep alternating instead of drifting.
   SegmentPlan hour = plan_of(params(3'600'000'000, Rational{30000, 1001}, {}));
@@ -177,7 +177,7 @@ TEST(Plan, ShortTailFoldsIntoThePreviousSegment) {
   EXPECT_EQ(folded.total_video_frames, 501);
   EXPECT_EQ(video_counts(folded), (std::vector<std::int64_t>{250, 251}));
   EXPECT_EQ(format_extinf(folded.segments[1].duration), "10.040");
-  EXPECT_EQ(folded.target_duration, 11);
+  EXPECT_EQ(folded.target_duration, 10);
 
   SegmentPlan tiny = plan_of(params(20'000'001, Rational{25, 1}, {}));
   EXPECT_EQ(video_counts(tiny), (std::vector<std::int64_t>{250, 251}));
@@ -204,7 +204,7 @@ TEST(Plan, AudioOnly) {
   EXPECT_EQ(plan.segments[1].start, (Rational{110336, 11025}));  // 431 * 1024 / 44100
   EXPECT_EQ(format_extinf(plan.segments[0].duration), "10.008");
   EXPECT_EQ(plan.duration, (Rational{661504, 11025}));  // 2584 * 1024 / 44100
-  EXPECT_EQ(plan.target_duration, 11);
+  EXPECT_EQ(plan.target_duration, 10);
 
   // 10 ms past the boundary is less than one 21.3 ms AAC frame at 48 kHz.
   SegmentPlan folded = plan_of(params(20'010'000, {}, 48000));

@@ -42,7 +42,7 @@ TEST(Playlist, ExactText) {
   const std::string expected = "#EXTM3U\n" + manifest_line(m) +
                                "\n"
                                "#EXT-X-VERSION:3\n"
-                               "#EXT-X-TARGETDURATION:11\n"
+                               "#EXT-X-TARGETDURATION:10\n"
                                "#EXT-X-MEDIA-SEQUENCE:0\n"
                                "#EXT-X-PLAYLIST-TYPE:VOD\n"
                                "#EXTINF:10.010,\n"

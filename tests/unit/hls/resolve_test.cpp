@@ -1,4 +1,4 @@
-// resolve() against hand-made SourceInfo values (SPEC §6 semantics).
+// resolve() against hand-made SourceInfo values (docs/api.md semantics).
 #include "osslive/hls/params.hpp"
 
 #include <gtest/gtest.h>
@@ -186,7 +186,7 @@ TEST(Resolve, PixelFormat) {
 
 TEST(Resolve, VideoRateControl) {
   process::HlsM3u8 r;
-  r.crf = 18;
+  r.crf_hundredths = 1800;
   r.maxrate = 3'000'000;
   r.bufsize = 6'000'000;
   r.vcodec = "h265";

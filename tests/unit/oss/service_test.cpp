@@ -187,6 +187,65 @@ TEST_F(ServiceTest, AnonymousReadsOnlyPublicReadBuckets) {
   EXPECT_EQ(hidden.status, 403);
 }
 
+// Issue 18: whatever an anonymous caller sends, a private bucket answers like a missing one.
+TEST_F(ServiceTest, AnonymousCallersCannotTellPrivateBucketsFromMissingOnes) {
+  ASSERT_EQ(send(make("PUT", "/media/p.txt", "private")).status, 200);
+  struct Case {
+    std::string method;
+    std::string target;  // after the bucket
+    std::string body;
+  };
+  const Case cases[] = {{"GET", "/p.txt", ""},     {"HEAD", "/p.txt", ""},  {"GET", "?acl", ""},
+                        {"GET", "?website", ""},   {"PATCH", "/p.txt", ""}, {"PUT", "/n.txt", "n"},
+                        {"DELETE", "/p.txt", ""},  {"POST", "?delete", "<Delete/>"}, {"GET", "", ""}};
+  for (const Case& c : cases) {
+    auto in_private = send(make(c.method, "/media" + c.target, c.body, {}, false));
+    auto in_missing = send(make(c.method, "/nobucket" + c.target, c.body, {}, false));
+    EXPECT_EQ(in_private.status, 403) << c.method << c.target;
+    EXPECT_EQ(in_private.status, in_missing.status) << c.method << c.target;
+    EXPECT_EQ(header(in_private, "x-oss-ec"), header(in_missing, "x-oss-ec")) << c.method << c.target;
+    EXPECT_EQ(body_of(in_private), body_of(in_missing)) << c.method << c.target;
+  }
+  Request early = make("PUT", "/media/big.bin", {}, {}, false);
+  Request early_missing = make("PUT", "/nobucket/big.bin", {}, {}, false);
+  auto refused = service_.precheck(early);
+  auto refused_missing = service_.precheck(early_missing);
+  ASSERT_TRUE(refused && refused_missing);
+  EXPECT_EQ(body_of(*refused), body_of(*refused_missing));
+  auto preflight = [&](std::string target) {
+    Request r = make("OPTIONS", target, {}, {{"Origin", "http://a.example"}, {"Access-Control-Request-Method", "GET"}}, false);
+    return send(r);
+  };
+  EXPECT_EQ(body_of(preflight("/media/p.txt")), body_of(preflight("/nobucket/p.txt")));
+}
+
+TEST_F(ServiceTest, DeleteMultipleObjectsNeedsContentMd5) {
+  ASSERT_EQ(send(make("PUT", "/media/d.txt", "d")).status, 200);
+  std::string body = "<Delete><Object><Key>d.txt</Key></Object></Delete>";
+  auto missing = send(make("POST", "/media?delete", body));
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(header(missing, "x-oss-ec"), "0016-00000606");
+  EXPECT_NE(body_of(missing).find("<Code>MissingArgument</Code>"), std::string::npos) << body_of(missing);
+  EXPECT_EQ(send(make("HEAD", "/media/d.txt")).status, 200);
+  auto deleted = send(make("POST", "/media?delete", body, {{"Content-MD5", base64_encode(md5(body))}}));
+  EXPECT_EQ(deleted.status, 200) << body_of(deleted);
+  EXPECT_EQ(send(make("HEAD", "/media/d.txt")).status, 404);
+}
+
+TEST_F(ServiceTest, ContentSha256IsCheckedAgainstTheBody) {
+  auto wrong = send(make("PUT", "/media/s.txt", "body", {{"x-oss-content-sha256", hex_lower(sha256("other"))}}));
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_NE(body_of(wrong).find("<Code>InvalidDigest</Code>"), std::string::npos) << body_of(wrong);
+  EXPECT_EQ(send(make("HEAD", "/media/s.txt")).status, 404);
+  auto garbled = send(make("PUT", "/media/s.txt", "body", {{"x-oss-content-sha256", "abc"}}));
+  EXPECT_EQ(garbled.status, 400);
+  EXPECT_NE(body_of(garbled).find("<ArgumentName>x-oss-content-sha256</ArgumentName>"), std::string::npos);
+  EXPECT_EQ(send(make("PUT", "/media/s.txt", "body", {{"x-oss-content-sha256", hex_upper(sha256("body"))}})).status, 200);
+  EXPECT_EQ(send(make("PUT", "/media/u.txt", "body", {{"x-oss-content-sha256", "UNSIGNED-PAYLOAD"}})).status, 200);
+  // A GET states the digest of its empty body.
+  EXPECT_EQ(send(make("GET", "/media/s.txt", {}, {{"x-oss-content-sha256", hex_lower(sha256(""))}})).status, 200);
+}
+
 TEST_F(ServiceTest, RoutesMethodsAndSubresources) {
   EXPECT_EQ(send(make("PATCH", "/media/x")).status, 405);
   EXPECT_EQ(send(make("GET", "/media?website")).status, 501);

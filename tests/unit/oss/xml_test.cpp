@@ -13,6 +13,50 @@ TEST(XmlWriter, EscapesTextAndClosesElements) {
             "<Key>a&lt;b&gt;&amp;&quot;c&apos;</Key><Size>42</Size></Error>");
 }
 
+// Issue 18: a key with \x01 made listings and error bodies unparseable. Nothing XML 1.0 forbids
+// is ever written; CR goes out as a reference so that it reaches the reader as CR.
+TEST(XmlWriter, NeverWritesWhatXmlCannotCarry) {
+  EXPECT_EQ(xml_escape("a\x01" "b\tc\nd\re\x7F"), "a\xEF\xBF\xBD" "b\tc\nd&#13;e\x7F");
+  EXPECT_EQ(xml_escape("bad \xFF utf8 \xC0\xAF overlong \xED\xA0\x80 surrogate"),
+            "bad \xEF\xBF\xBD utf8 \xEF\xBF\xBD\xEF\xBF\xBD overlong \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD surrogate");
+  EXPECT_EQ(xml_escape("\xEF\xBF\xBE"), "\xEF\xBF\xBD");  // U+FFFE
+  EXPECT_EQ(xml_escape("\xE4\xB8\xAD \xF0\x9F\x8E\xAC"), "\xE4\xB8\xAD \xF0\x9F\x8E\xAC");
+  EXPECT_TRUE(xml_can_carry("a\tb\r\n\xE4\xB8\xAD"));
+  EXPECT_FALSE(xml_can_carry("a\x01"));
+  EXPECT_FALSE(xml_can_carry("\xFF"));
+  EXPECT_FALSE(xml_can_carry(std::string_view("a\0b", 3)));
+}
+
+TEST(XmlWriter, KeysXmlCannotCarryTurnTheResponseToUrlEncoding) {
+  auto plain = KeyEncoding::from_query(*Query::parse("prefix=a"));
+  ASSERT_TRUE(plain.ok());
+  plain->cover("dir/a b.txt");
+  plain->cover("c\rd");
+  EXPECT_FALSE(plain->url());
+  EXPECT_EQ((*plain)("dir/a b.txt"), "dir/a b.txt");
+  plain->cover("dir/a\x01" "b");
+  EXPECT_TRUE(plain->url());
+  EXPECT_EQ((*plain)("dir/a\x01" "b c"), "dir/a%01b%20c");
+  XmlWriter xml;
+  xml.open("R");
+  plain->declare(xml);
+  EXPECT_NE(xml.finish().find("<EncodingType>url</EncodingType>"), std::string::npos);
+  EXPECT_TRUE(KeyEncoding::from_query(*Query::parse("encoding-type=url"))->url());
+  EXPECT_EQ(KeyEncoding::from_query(*Query::parse("encoding-type=base64")).error().code(), Errc::InvalidArgument);
+}
+
+TEST(XmlParser, RefusesCharactersXmlDoesNotAllow) {
+  for (std::string_view text : {"<K>a\x01</K>", "<K>a&#x1;b</K>", "<K>&#1;</K>", "<K>&#xFFFE;</K>", "<K>&#xD800;</K>",
+                                "<K>\xFF</K>", "<K>\xC0\xAF</K>"}) {
+    auto root = parse_xml(text);
+    ASSERT_FALSE(root.ok()) << text;
+    EXPECT_EQ(root.error().code(), Errc::MalformedXML);
+  }
+  auto fine = parse_xml("<K>a&#13;b\tc&#x10FFFF;</K>");
+  ASSERT_TRUE(fine.ok()) << fine.error().message();
+  EXPECT_EQ(fine->text, "a\rb\tc\xF4\x8F\xBF\xBF");
+}
+
 TEST(XmlParser, ReadsACompleteMultipartUploadBody) {
   auto root = parse_xml(R"(<?xml version="1.0" encoding="UTF-8"?>
 <!-- from ali-oss -->

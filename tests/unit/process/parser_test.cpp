@@ -1,4 +1,4 @@
-// The x-oss-process grammar, the other operations, POST bodies and request shapes (SPEC §5, §7, §8).
+// The x-oss-process grammar, the other operations, POST bodies and request shapes (docs/api.md).
 #include "osslive/process/parser.hpp"
 
 #include <gtest/gtest.h>

@@ -363,5 +363,52 @@ TEST_F(StoreTest, SymlinksInBucketsAreNeverFollowed) {
   EXPECT_EQ(slurp(root_ / "secret"), "secret");
 }
 
+// A folder link planted by a local user (issue 18): deletes, writes, reads and listings through
+// it leave the folder it points at alone.
+TEST_F(StoreTest, AFolderLinkInABucketLeadsNowhere) {
+  fs::create_directory(root_ / "outside");
+  spit(root_ / "outside" / "victim.txt", "keep");
+  spit(root_ / "outside" / ".%m.victim.txt", "{}");
+  fs::create_directory_symlink(root_ / "outside", data_ / "bkt" / "dir");
+  fs::create_directory(data_ / "bkt" / "real");
+  fs::create_directory_symlink(root_ / "outside", data_ / "bkt" / "real" / "deeper");
+
+  for (const char* key : {"dir/victim.txt", "real/deeper/victim.txt"}) {
+    EXPECT_TRUE(store_->delete_object("bkt", key).ok()) << key;
+    EXPECT_EQ(store_->stat_object("bkt", key).error().code(), Errc::NoSuchKey) << key;
+    EXPECT_FALSE(store_->object_exists("bkt", key)) << key;
+    EXPECT_EQ(store_->put_object("bkt", std::string(key) + ".new", body_of("x"), {}).error().code(),
+              Errc::FileAlreadyExists)
+        << key;
+  }
+  EXPECT_EQ(slurp(root_ / "outside" / "victim.txt"), "keep");
+  EXPECT_TRUE(fs::exists(root_ / "outside" / ".%m.victim.txt"));
+  EXPECT_FALSE(fs::exists(root_ / "outside" / "victim.txt.new"));
+  ListRequest below;
+  below.prefix = "dir/";
+  EXPECT_TRUE(store_->list_objects("bkt", below)->objects.empty());
+  below.prefix = "real/deeper/";
+  EXPECT_TRUE(store_->list_objects("bkt", below)->objects.empty());
+  EXPECT_TRUE(store_->list_objects("bkt", {})->objects.empty());
+  // The link is not a folder the store made: pruning after a delete next to it keeps it, and the
+  // real folder it sits in.
+  ASSERT_TRUE(store_->put_object("bkt", "real/x.txt", body_of("x"), {}).ok());
+  ASSERT_TRUE(store_->delete_object("bkt", "real/x.txt").ok());
+  EXPECT_TRUE(fs::is_symlink(data_ / "bkt" / "real" / "deeper"));
+}
+
+// A FIFO planted where a sidecar or an object belongs must not block a reader.
+TEST_F(StoreTest, AFifoInABucketIsNoObjectAndBlocksNobody) {
+  ASSERT_TRUE(store_->put_object("bkt", "a.txt", body_of("a"), {}).ok());
+  fs::remove(data_ / "bkt" / ".%m.a.txt");
+  ASSERT_EQ(::mkfifo((data_ / "bkt" / ".%m.a.txt").c_str(), 0644), 0);
+  ASSERT_EQ(::mkfifo((data_ / "bkt" / "fifo").c_str(), 0644), 0);
+  auto info = store_->stat_object("bkt", "a.txt");
+  ASSERT_TRUE(info.ok()) << info.error().to_string();
+  EXPECT_EQ(info->size, 1u);
+  EXPECT_EQ(store_->stat_object("bkt", "fifo").error().code(), Errc::NoSuchKey);
+  EXPECT_EQ(store_->list_objects("bkt", {})->objects.size(), 1u);
+}
+
 }  // namespace
 }  // namespace osslive::store::testing

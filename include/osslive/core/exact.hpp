@@ -1,13 +1,17 @@
 #pragma once
-// Private to src/transcode: exact integer arithmetic for the output timeline, so every job maps
-// the same frame or sample to the same 90 kHz tick whatever segment it makes.
+// Exact integer arithmetic for timelines and plans. Products such as microseconds x frame-rate
+// numerator can pass 2^63 on long sources, so they go through 128 bits; and every job must map the
+// same frame or sample to the same tick whatever segment it makes, so nothing here rounds through
+// floating point.
 #include <cstdint>
 
-namespace osslive::transcode::exact {
+namespace osslive::exact {
 
 __extension__ typedef __int128 Int128;
 
-// floor(a / b), ceil(a / b) and round-half-up(a / b) for b > 0 and any a.
+inline constexpr Int128 kInt64Max = INT64_MAX;
+
+// floor(a / b), ceil(a / b), round-half-up(a / b) and a - b * floor(a / b), for b > 0 and any a.
 inline Int128 floor_div(Int128 a, Int128 b) {
   Int128 q = a / b;
   return (a % b != 0 && a < 0) ? q - 1 : q;
@@ -19,14 +23,18 @@ inline Int128 ceil_div(Int128 a, Int128 b) {
 inline Int128 round_div(Int128 a, Int128 b) { return floor_div(2 * a + b, 2 * b); }
 inline Int128 floor_mod(Int128 a, Int128 b) { return a - floor_div(a, b) * b; }
 
-inline std::int64_t gcd(std::int64_t a, std::int64_t b) {
+// Greatest common divisor, never negative.
+inline Int128 gcd(Int128 a, Int128 b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
   while (b != 0) {
-    std::int64_t t = a % b;
+    Int128 t = a % b;
     a = b;
     b = t;
   }
-  return a < 0 ? -a : a;
+  return a;
 }
+inline std::int64_t gcd(std::int64_t a, std::int64_t b) { return static_cast<std::int64_t>(gcd(Int128{a}, Int128{b})); }
 
 // 90 kHz ticks of `units` counted at num/den units per second, rounded half up.
 inline std::int64_t ticks(std::int64_t units, std::int64_t num, std::int64_t den) {
@@ -38,4 +46,4 @@ inline std::int64_t micros(std::int64_t units, std::int64_t num, std::int64_t de
   return static_cast<std::int64_t>(floor_div(static_cast<Int128>(units) * 1'000'000 * den, num));
 }
 
-}  // namespace osslive::transcode::exact
+}  // namespace osslive::exact
