@@ -240,7 +240,7 @@ async function cold() {
   }
 
   if (PARTS.includes('b')) {
-    const pl = await makePlaylist('src/a.mp4', 'shared/P.m3u8', COLD_PARAMS);
+    const pl = await makePlaylist('src/a.mp4', 'one/P.m3u8', COLD_PARAMS);
     const index = Math.min(B_INDEX, pl.segments.length - 1);
     const seg = pl.segments[index];
     log(`b. ${CLIENTS} clients at once on cold segment ${index}`);

@@ -233,8 +233,9 @@ Result<std::string> presign_like(const Identity& like, std::string_view secret, 
     }
     case Scheme::V2Query: {
       std::string expires = std::to_string(like.expires);
-      params.push_back(param("x-oss-signature-version", "OSS2"));
+      // The order of the hosted service's signed lines (the signature does not depend on it).
       params.push_back(param("x-oss-expires", expires));
+      params.push_back(param("x-oss-signature-version", "OSS2"));
       params.push_back(param("x-oss-access-key-id", like.access_key_id));
       if (!like.security_token.empty()) params.push_back(param("security-token", like.security_token));
       Query query(params);

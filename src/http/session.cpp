@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <spdlog/spdlog.h>
 
+#include "message_mapping.hpp"
 #include "osslive/core/digest.hpp"
 #include "osslive/core/strings.hpp"
 
@@ -28,15 +29,6 @@ constexpr std::size_t kSendfileBurst = 8u << 20;  // yield the strand after this
 // (they see EPIPE / ECONNRESET instead). So the session shuts its sending side, reads and drops
 // what still arrives for at most this long (nginx's lingering close), then closes.
 constexpr int kLingerMs = 5000;
-
-std::string host_without_port(std::string_view host) {
-  if (!host.empty() && host.front() == '[') {  // [::1]:9000
-    auto end = host.find(']');
-    return std::string(host.substr(0, end == std::string_view::npos ? host.size() : end + 1));
-  }
-  auto colon = host.rfind(':');
-  return std::string(colon == std::string_view::npos ? host : host.substr(0, colon));
-}
 
 std::chrono::milliseconds ms(int value) { return std::chrono::milliseconds(value); }
 
@@ -105,17 +97,11 @@ void Session::on_header(beast::error_code ec) {
   }
   started_ = Clock::now();
   const auto& message = header_parser_->get();
-  request_.request_id = context_->request_ids.next();
-  request_.method = std::string(message.method_string());
-  request_.target = std::string(message.target());
-  auto question = request_.target.find('?');
-  request_.path = request_.target.substr(0, question);
-  if (question != std::string::npos) request_.raw_query = request_.target.substr(question + 1);
-  for (const auto& field : message) request_.headers.add(field.name_string(), field.value());
-  request_.host = host_without_port(message[bhttp::field::host]);
   beast::error_code remote_ec;
   auto remote = stream_.socket().remote_endpoint(remote_ec);
-  if (!remote_ec) request_.remote = remote.address().to_string() + ":" + std::to_string(remote.port());
+  request_ = request_from_header(message, remote_ec ? std::string()
+                                                    : remote.address().to_string() + ":" + std::to_string(remote.port()));
+  request_.request_id = context_->request_ids.next();
   request_keep_alive_ = message.keep_alive();
   start_body();
 }
@@ -243,33 +229,14 @@ void Session::fail_request(const Error& error, bool close) {
 }
 
 bhttp::response_header<> Session::make_header(Response& response) {
-  bhttp::response_header<> header;
-  header.version(11);
-  header.result(static_cast<unsigned>(response.status));
-  for (const auto& [name, value] : response.headers.fields()) {
-    // Handlers refuse such values; this is the last guard against a header that ends early.
-    if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n:") != std::string::npos) {
-      spdlog::error("{} dropped response header {} with a line break", request_.request_id, name);
-      continue;
-    }
-    auto field = bhttp::string_to_field(name);
-    if (field != bhttp::field::unknown) header.insert(field, value);
-    else header.insert(name, value);
-  }
-  if (header.find(bhttp::field::server) == header.end()) header.set(bhttp::field::server, "osslive");
-  if (header.find(bhttp::field::date) == header.end())
-    header.set(bhttp::field::date, http_date(std::chrono::duration_cast<std::chrono::seconds>(
-                                                 std::chrono::system_clock::now().time_since_epoch())
-                                                 .count()));
   bool keep = request_keep_alive_ && !close_after_response_ && !context_->draining;
   response_keep_alive_ = keep;  // applied to the message: Beast keeps it in the version/Connection pair
   if (!keep) close_after_response_ = true;
-  // The idle timeout as a hint: clients that honour it (undici / Node fetch, curl) stop reusing
-  // the connection before the server closes it, instead of racing a request into the close.
-  if (keep && header.find(bhttp::field::keep_alive) == header.end())
-    header.set(bhttp::field::keep_alive,
-               "timeout=" + std::to_string(std::max(1, context_->options.http.idle_timeout_ms / 1000)));
-  return header;
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  MappedHeader mapped = response_header(response, {keep, context_->options.http.idle_timeout_ms, now.count()});
+  for (const auto& name : mapped.dropped)
+    spdlog::error("{} dropped response header {} with a line break", request_.request_id, name);
+  return std::move(mapped.header);
 }
 
 void Session::send(Response response) {

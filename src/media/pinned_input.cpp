@@ -1,9 +1,11 @@
 #include "pinned_input.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace osslive::media {
 namespace {
@@ -111,6 +113,27 @@ Result<PinnedInput> PinnedInput::open(std::shared_ptr<const FileHandle> file, co
   if (rc < 0) return input.failure(rc);  // libav already freed `format`
   input.format_.reset(format);
   return input;
+}
+
+Status PinnedInput::find_stream_info(int max_width, int max_height, std::int64_t max_pixels) {
+  AVFormatContext* format = format_.get();
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    const AVCodecParameters* par = format->streams[i]->codecpar;
+    if (par->codec_type == AVMEDIA_TYPE_VIDEO &&
+        (par->width > max_width || par->height > max_height ||
+         static_cast<std::int64_t>(par->width) * par->height > max_pixels)) {
+      return Error(Errc::InvalidArgument, "source video size " + std::to_string(par->width) + "x" +
+                                              std::to_string(par->height) + " is larger than the limit of " +
+                                              std::to_string(max_width) + "x" + std::to_string(max_height));
+    }
+  }
+  const std::string pixels = std::to_string(std::min<std::int64_t>(max_pixels, std::numeric_limits<int>::max()));
+  std::vector<AVDictionary*> options(format->nb_streams, nullptr);
+  for (auto& o : options) av_dict_set(&o, "max_pixels", pixels.c_str(), 0);
+  const int rc = avformat_find_stream_info(format, options.empty() ? nullptr : options.data());
+  for (auto& o : options) av_dict_free(&o);
+  if (rc < 0) return failure(rc);
+  return {};
 }
 
 void PinnedInput::set_deadline(std::chrono::steady_clock::time_point deadline) {

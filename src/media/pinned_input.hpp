@@ -31,6 +31,12 @@ class PinnedInput {
   AVFormatContext* get() const { return format_.get(); }
   AVFormatContext* operator->() const { return format_.get(); }
 
+  // avformat_find_stream_info with a picture-size bound: a video stream whose header already
+  // claims more than max_width x max_height (or max_pixels in all) is refused before any decoder
+  // runs, and the decoders stream info opens refuse a larger picture before allocating it (a
+  // header can lie).
+  Status find_stream_info(int max_width, int max_height, std::int64_t max_pixels);
+
   // Later stages (decoding a segment) get their own time budget.
   void set_deadline(std::chrono::steady_clock::time_point deadline);
 

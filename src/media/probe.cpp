@@ -148,7 +148,8 @@ Result<SourceInfo> probe(std::shared_ptr<const FileHandle> file, const ProbeLimi
     return over_limit("has " + std::to_string(format->nb_streams) + " streams, more than the limit of " +
                       std::to_string(limits.max_streams));
   }
-  if (int rc = avformat_find_stream_info(format, nullptr); rc < 0) return input.failure(rc);
+  OSSLIVE_TRY(input.find_stream_info(limits.max_width, limits.max_height,
+                                     static_cast<std::int64_t>(limits.max_width) * limits.max_height));
   OSSLIVE_TRY(check_index_within_file(format, file_size));
   if (static_cast<std::int64_t>(format->nb_streams) > limits.max_streams) {
     return over_limit("has " + std::to_string(format->nb_streams) + " streams, more than the limit of " +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,7 +18,7 @@ namespace {
 
 std::int64_t to_us(std::int64_t ts, AVRational time_base) { return av_rescale_q(ts, time_base, AV_TIME_BASE_Q); }
 
-Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads, bool manual_trim) {
+Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads, bool manual_trim, std::int64_t max_pixels) {
   const AVCodecParameters* par = stream->codecpar;
   const AVCodec* codec = avcodec_find_decoder(par->codec_id);
   if (codec == nullptr) {
@@ -31,6 +32,7 @@ Result<CodecContextPtr> open_decoder(const AVStream* stream, int threads, bool m
   }
   context->pkt_timebase = stream->time_base;
   context->thread_count = threads;
+  if (max_pixels > 0) context->max_pixels = std::min<std::int64_t>(max_pixels, std::numeric_limits<int>::max());
   context->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
   if (manual_trim) context->flags2 |= AV_CODEC_FLAG2_SKIP_MANUAL;
   if (int rc = avcodec_open2(context.get(), codec, nullptr); rc < 0) {
@@ -59,6 +61,7 @@ struct SourceReader::State {
   bool damaged = false;  // unreadable data was met: a short end means a broken file
   bool drained = false;  // decoders flushed after eof
   std::int64_t skip_before_us = INT64_MIN;
+  std::int64_t max_pixels = 0;  // the video decoder's bound (ReaderOptions::max_pixels)
   std::int64_t max_video_pts_us = INT64_MIN;  // of the video packets read since the last seek
 
   // The background decoder (decode_ahead > 0): it alone touches the input, the decoders and the
@@ -87,6 +90,7 @@ struct SourceReader::State {
       int rc = avcodec_receive_frame(decoder, frame.get());
       if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return {};
       if (rc == AVERROR(ENOMEM)) return Error(Errc::InternalError, "out of memory while decoding");
+      if (rc < 0 && is_video) OSSLIVE_TRY(check_picture_size(decoder));
       if (rc < 0) return {};  // a damaged frame: skip it, the next keyframe recovers
       DecodedFrame out;
       out.kind = is_video ? DecodedFrame::Kind::Video : DecodedFrame::Kind::Audio;
@@ -124,9 +128,20 @@ struct SourceReader::State {
       if (rc == AVERROR(ENOMEM)) return Error(Errc::InternalError, "out of memory while decoding");
       // Damaged packets (AVERROR_INVALIDDATA and friends) are skipped, and remembered: if the
       // streams then end early, the file is broken rather than short.
+      if (rc < 0 && index == video) OSSLIVE_TRY(check_picture_size(decoder));
       if (rc < 0 && pkt) damaged = true;
       return receive(decoder, index);
     }
+  }
+
+  // A picture the decoder refused for its size (max_pixels) is not damage to skip: the stream grew
+  // past what the probe saw, and the job stops with a clear error.
+  Status check_picture_size(const AVCodecContext* decoder) const {
+    const std::int64_t pixels = std::int64_t{decoder->width} * decoder->height;
+    if (max_pixels <= 0 || pixels <= max_pixels) return {};
+    return Error(Errc::InvalidArgument, "source picture size " + std::to_string(decoder->width) + "x" +
+                                            std::to_string(decoder->height) + " is far larger than the " +
+                                            "pictures its playlist was made from; such a source is refused");
   }
 
   Status drain() {
@@ -272,7 +287,8 @@ Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, 
   InputLimits limits;
   limits.deadline = options.deadline;
   OSSLIVE_ASSIGN(PinnedInput input, PinnedInput::open(std::move(file), limits));
-  if (int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0) return input.failure(rc);
+  constexpr int kAnySide = std::numeric_limits<int>::max();
+  OSSLIVE_TRY(input.find_stream_info(kAnySide, kAnySide, options.max_pixels));
   auto state = std::make_unique<State>(std::move(input));
   if (!state->packet || !state->frame) return Error(Errc::InternalError, "out of memory for the source reader");
 
@@ -291,15 +307,17 @@ Result<SourceReader> SourceReader::open(std::shared_ptr<const FileHandle> file, 
   state->audio = options.audio_stream;
   state->ahead_limit = std::max(0, options.decode_ahead);
   state->skip_before_us = options.skip_superseded_before_us;
+  state->max_pixels = options.max_pixels;
   for (unsigned i = 0; i < format->nb_streams; ++i) {
     const int index = static_cast<int>(i);
     if (index != state->video && index != state->audio) format->streams[i]->discard = AVDISCARD_ALL;
   }
   if (state->video >= 0) {
-    OSSLIVE_ASSIGN(state->video_decoder, open_decoder(state->stream(state->video), std::max(1, options.threads), false));
+    OSSLIVE_ASSIGN(state->video_decoder, open_decoder(state->stream(state->video), std::max(1, options.threads), false,
+                                                          options.max_pixels));
   }
   if (state->audio >= 0) {
-    OSSLIVE_ASSIGN(state->audio_decoder, open_decoder(state->stream(state->audio), 1, true));
+    OSSLIVE_ASSIGN(state->audio_decoder, open_decoder(state->stream(state->audio), 1, true, 0));
   }
   return SourceReader(std::move(state));
 }
@@ -319,7 +337,7 @@ Result<bool> SourceReader::seek(std::int64_t source_us) {
   // A new audio decoder rather than a flushed one: its start-up trim is pending again, and only
   // the stream's first packet keeps it (audio_timing.hpp).
   if (s.audio_decoder) {
-    OSSLIVE_ASSIGN(s.audio_decoder, open_decoder(s.stream(s.audio), 1, true));
+    OSSLIVE_ASSIGN(s.audio_decoder, open_decoder(s.stream(s.audio), 1, true, 0));
     s.audio_fed = false;
   }
   s.ready.clear();

@@ -70,7 +70,8 @@ Result<SourceTracks> probe_tracks(std::shared_ptr<const FileHandle> file, const 
     return Error(Errc::InvalidArgument, "source has " + std::to_string(format->nb_streams) +
                                             " streams, more than the limit of " + std::to_string(limits.max_streams));
   }
-  if (int rc = avformat_find_stream_info(format, nullptr); rc < 0) return input.failure(rc);
+  OSSLIVE_TRY(input.find_stream_info(limits.max_width, limits.max_height,
+                                     static_cast<std::int64_t>(limits.max_width) * limits.max_height));
   SourceTracks tracks;
   for (unsigned i = 0; i < format->nb_streams; ++i) {
     const AVStream* stream = format->streams[i];

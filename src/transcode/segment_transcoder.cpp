@@ -106,6 +106,10 @@ class SegmentJob {
     options.threads = threads_;
     options.decode_ahead = kDecodeAhead;
     if (params_.video) {
+      // Four times the picture the probe saw (room for non-square pixels and rotation), and never
+      // below a small frame: a source whose later pictures grow fails here, not in the allocator.
+      const std::int64_t seen = std::int64_t{params_.video->display_width} * params_.video->display_height;
+      options.max_pixels = std::max<std::int64_t>(4 * seen, 640 * 480);
       // Pictures before the one on screen at the segment's first frame only cost time.
       VideoTrackConfig c;
       c.params = *params_.video;

@@ -2,7 +2,7 @@
 // audio languages and WebVTT subtitles of one MKV; an MP4 with mov_text and an external SRT. From
 // the client side: the master's attributes (CODECS against the segments' own SPS, BANDWIDTH
 // against the bit rates the segments really have), one segment timeline for every rendition,
-// the SEAMLESS.md join checks on every segment of every rendition, the cue times of every WebVTT
+// the docs/seamless.md join checks on every segment of every rendition, the cue times of every WebVTT
 // segment against the SRT, and the signed master -> media playlist -> segment chain (V1 and V4)
 // that ffmpeg plays.
 import assert from 'node:assert/strict';

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifactsDir, browserMissing, launchBrowser, REPO_DIR } from './lib/browser.mjs';
+import { artifactsDir, requireBrowser, launchBrowser, REPO_DIR } from './lib/browser.mjs';
 import { ffmpeg, lavfiAudio, lavfiVideo, tempDir } from './lib/media.mjs';
 import { client } from './lib/oss.mjs';
 import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, startServer } from './lib/server.mjs';
@@ -20,7 +20,6 @@ const signUtils = require('ali-oss/lib/common/signUtils');
 const sign = await import(path.join(REPO_DIR, 'src/console/web/sign.js'));
 
 const started = Date.now();
-const missing = browserMissing();
 const bucket = 'console-media';
 
 describe('the page signer (src/console/web/sign.js) in Node', () => {
@@ -56,7 +55,7 @@ describe('the page signer (src/console/web/sign.js) in Node', () => {
   });
 });
 
-describe('the console in a browser', { skip: missing ?? false }, () => {
+describe('the console in a browser', () => {
   let server;
   let work;
   let browser;
@@ -65,6 +64,7 @@ describe('the console in a browser', { skip: missing ?? false }, () => {
   let sourceFile;
 
   before(async () => {
+    requireBrowser();
     work = tempDir('osslive-console-');
     server = await startServer();
     // localhost (not 127.0.0.1 in the address bar) is what a person types; both are secure contexts.

@@ -2,18 +2,17 @@
 // multipart upload (a part, and CompleteMultipartUpload) and a segment transcode: after a restart
 // on the same data folder, list and get show the old object or none (never a torn one), the
 // segment is made again on the next request, and the temp folder (.osslive/tmp) was emptied at
-// start-up. A data folder on a 32 MiB tmpfs: writes that do not fit get 507 InsufficientStorage,
+// start-up. A data folder on a 32 MiB tmpfs (its own mount namespace): writes that do not fit get 507 InsufficientStorage,
 // every stored object stays readable and the server keeps serving.
 // A source overwritten after its playlist was made: segments_errors.test.mjs (409 SourceChanged).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { killHard, md5hex, pacedPut, sleep, waitFor, writePaced } from './lib/faults.mjs';
+import { killHard, md5hex, pacedPut, waitFor, writePaced } from './lib/faults.mjs';
 import { fetchBuffer, postPlaylist, signedPlaylistUrl } from './lib/live.mjs';
 import { ffmpeg, lavfiAudio, lavfiVideo, parsePlaylist, tempDir } from './lib/media.mjs';
 import { analyseTs } from './lib/mpegts.mjs';
@@ -31,16 +30,23 @@ after(() => {
   console.log(`# faults.test.mjs ran ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
+// The fault point library ctest builds (tests/CMakeLists.txt sets the variable).
+function faultPointLib() {
+  const lib = process.env.OSSLIVE_FAULT_POINT_LIB;
+  assert.ok(lib && existsSync(lib), `OSSLIVE_FAULT_POINT_LIB (${lib}) must name the built fault_point library`);
+  return lib;
+}
+
 const tmpEntries = (dataDir) => readdirSync(path.join(dataDir, '.osslive', 'tmp'));
 const uploadDirs = (dataDir) => readdirSync(path.join(dataDir, '.osslive', 'multipart'));
 
 // A server on its own data folder that survives restarts; `restart` kills nothing by itself.
-async function crashable(bucket) {
+async function crashable(bucket, { env = {} } = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'osslive-crash-'));
-  const state = { dataDir, server: await startServer({ dataDir }) };
+  const state = { dataDir, server: await startServer({ dataDir, env }) };
   state.oss = client(state.server, { bucket });
-  state.restart = async () => {
-    state.server = await startServer({ dataDir });
+  state.restart = async (options = {}) => {
+    state.server = await startServer({ dataDir, env: options.env ?? {} });
     state.oss = client(state.server, { bucket });
     return state;
   };
@@ -141,41 +147,66 @@ describe('kill -9 during a multipart upload', () => {
     }
   });
 
-  test('CompleteMultipartUpload in progress: old object or the whole new one, never a mix', async () => {
-    const s = await crashable('crash-complete');
+  // Each try stops the server inside one step of the commit with the fault point
+  // (fault_point/fault_point.cpp, preloaded), checks that it stopped there, and kills it.
+  // The store joins the parts into a temp file (copy_file_range), renames it over the key (the
+  // commit), renames the metadata sidecar after it, then removes the upload's folder.
+  const COMMIT_STEPS = [
+    { step: 'joining the parts (second copy)', rule: 'copy_file_range /.osslive/tmp/complete- 2', after: 'old' },
+    { step: 'before the rename that commits', rule: 'rename /.osslive/tmp/complete- /crash-complete/joined.bin', after: 'old' },
+    { step: 'between the data and the sidecar renames', rule: 'rename /.osslive/tmp/meta- /crash-complete/.%m.joined.bin', after: 'new' },
+  ];
+  test('CompleteMultipartUpload killed inside each step of its commit: the old object or the whole new one', async () => {
+    const faultDir = mkdtempSync(path.join(tmpdir(), 'osslive-fault-'));
+    const rule = path.join(faultDir, 'rule');
+    const hit = `${rule}.hit`;
+    const env = { OSSLIVE_FAULT_POINT: rule, LD_PRELOAD: faultPointLib(),
+      ASAN_OPTIONS: `${process.env.ASAN_OPTIONS ? `${process.env.ASAN_OPTIONS}:` : ''}verify_asan_link_order=0` };
+    const s = await crashable('crash-complete', { env });
     try {
       const old = randomBytes(100 * 1024);
       await s.oss.put('joined.bin', old);
       const outcomes = [];
-      for (const delayMs of [0, 5, 1500]) {
-        const parts = Array.from({ length: 12 }, () => randomBytes(8 << 20));
+      for (const { step, rule: text, after } of COMMIT_STEPS) {
+        const parts = Array.from({ length: 4 }, () => randomBytes(4 << 20));
+        const whole = md5hex(Buffer.concat(parts));
         const { uploadId } = await s.oss.initMultipartUpload('joined.bin');
         const done = [];
         for (const [i, p] of parts.entries())
           done.push({ number: i + 1, etag: (await s.oss.uploadPart('joined.bin', uploadId, i + 1, p, 0, p.length)).etag });
+        writeFileSync(rule, text);
         const completing = s.oss.completeMultipartUpload('joined.bin', uploadId, done).then(() => 'ok', (e) => e.code ?? e.message);
-        // Kill once the joined temp file exists (the copy is running), after delayMs more.
-        await waitFor(() => tmpEntries(s.dataDir).some((n) => !n.startsWith('body-')), { everyMs: 1, what: 'the join to start', timeoutMs: 20000 })
-          .catch(() => null);
-        await sleep(delayMs);
-        const joining = tmpEntries(s.dataDir).map((n) => statSync(path.join(s.dataDir, '.osslive', 'tmp', n), { throwIfNoEntry: false })?.size ?? 0);
+        const stoppedAt = await waitFor(() => existsSync(hit) && readFileSync(hit, 'utf8'),
+          { what: `the server to stop ${step}`, timeoutMs: 30000 });
+        assert.equal(s.server.child.exitCode, null, `alive, stopped ${step}: ${stoppedAt.trim()}`);
         await killHard(s.server);
         const answered = await completing;
-        await s.restart();
-        assert.deepEqual(tmpEntries(s.dataDir), []);
+        assert.notEqual(answered, 'ok', `${step}: the client must not see a completed upload`);
+        rmSync(rule);
+        rmSync(hit);
+
+        await s.restart({ env });
+        assert.deepEqual(tmpEntries(s.dataDir), [], `${step}: start-up emptied .osslive/tmp`);
         const bytes = (await s.oss.get('joined.bin')).content;
-        const whole = md5hex(bytes) === md5hex(Buffer.concat(parts));
-        assert.ok(whole || md5hex(bytes) === md5hex(old), `after ${delayMs} ms: ${bytes.length} bytes, neither old nor new`);
+        const got = md5hex(bytes) === whole ? 'new' : md5hex(bytes) === md5hex(old) ? 'old' : `neither (${bytes.length} bytes)`;
+        assert.equal(got, after, `${step}: the object after the restart`);
         const objects = await listed(s.oss);
         assert.equal(objects['joined.bin'].size, bytes.length);
-        outcomes.push(`+${delayMs} ms, temp files ${joining.map((b) => `${(b / 1048576).toFixed(0)} MiB`).join('/') || 'none'}: ` +
-          `${whole ? 'new' : 'old'} (client saw ${answered})`);
-        // A crash before the commit leaves the upload to be completed again or aborted.
-        if (!whole) await s.oss.abortMultipartUpload('joined.bin', uploadId).catch(() => {});
+        // The upload outlives the crash (its folder goes only after the commit): it is listed
+        // with every part, and aborting it works.
+        const uploads = [].concat((await s.oss.listUploads({ prefix: 'joined.bin' })).uploads ?? []).map((u) => u.uploadId);
+        assert.deepEqual(uploads, [uploadId], `${step}: the upload is still listed`);
+        assert.equal((await s.oss.listParts('joined.bin', uploadId)).parts.length, parts.length);
+        const aborted = await s.oss.abortMultipartUpload('joined.bin', uploadId);
+        assert.equal(aborted.res.status, 204, `${step}: AbortMultipartUpload`);
+        await assert.rejects(s.oss.listParts('joined.bin', uploadId), (e) => e.status === 404 && e.code === 'NoSuchUpload');
+        outcomes.push(`${step} (${stoppedAt.trim().split(' ')[0]}): ${got} (client saw ${answered})`);
+        if (got === 'new') await s.oss.put('joined.bin', old);  // the next try starts from the old object again
       }
-      report.push(`kill -9 during CompleteMultipartUpload of 96 MiB: ${outcomes.join('; ')}`);
+      report.push(`kill -9 inside CompleteMultipartUpload of 16 MiB: ${outcomes.join('; ')}`);
     } finally {
       await s.cleanup();
+      rmSync(faultDir, { recursive: true, force: true });
     }
   });
 });
@@ -227,18 +258,24 @@ describe('kill -9 during a segment transcode', () => {
   });
 });
 
-test('a full disk: writes get 507 InsufficientStorage, stored objects stay readable, the server keeps serving', async (t) => {
+// The data folder is a 32 MiB tmpfs mounted in a mount namespace of the server's own (unshare):
+// as root directly, otherwise inside a user namespace (Debian 12 allows them), so the test runs
+// on every machine scripts/install-deps.sh prepared. The test sees that folder through
+// /proc/<pid>/root. Nothing here is skipped: if the mount fails, the test fails.
+test('a full disk: writes get 507 InsufficientStorage, stored objects stay readable, the server keeps serving', async () => {
   const mountPoint = mkdtempSync(path.join(tmpdir(), 'osslive-full-'));
+  const asRoot = process.getuid() === 0;
+  const wrapper = ['unshare', ...(asRoot ? [] : ['--user', '--map-root-user']), '--mount', '--propagation', 'private',
+    'sh', '-c', 'mount -t tmpfs -o size=32m tmpfs "$0" && mkdir "$0/data" && exec "$@"', mountPoint];
+  let server;
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', mountPoint], { stdio: 'pipe' });
+    server = await startServer({ dataDir: path.join(mountPoint, 'data'), wrapper });
   } catch (e) {
     rmSync(mountPoint, { recursive: true, force: true });
-    t.skip(`cannot mount a tmpfs here (${e.stderr?.toString().trim() || e.message}); run as root to test a full disk`);
-    return;
+    throw new Error(`could not start the server on a 32 MiB tmpfs with ${wrapper.slice(0, -3).join(' ')}: ${e.message}`);
   }
-  const dataDir = path.join(mountPoint, 'data');
-  mkdirSync(dataDir);
-  const server = await startServer({ dataDir });
+  const dataDir = path.join(`/proc/${server.child.pid}/root`, mountPoint, 'data');
+  assert.equal(statfsSync(dataDir).blocks * statfsSync(dataDir).bsize, 32 << 20, 'the data folder is the 32 MiB tmpfs');
   const oss = client(server, { bucket: 'full' });
   try {
     await oss.putBucket('full');
@@ -282,8 +319,7 @@ test('a full disk: writes get 507 InsufficientStorage, stored objects stay reada
     assert.equal(await headStatus(oss, 'after.bin'), 200, 'space freed: writes work again');
     report.push(`full disk (tmpfs 32 MiB): ${Object.entries(answers).map(([k, v]) => `${k} -> ${v}`).join('; ')}; stored objects intact`);
   } finally {
-    await server.stop();
-    execFileSync('umount', [mountPoint]);
+    await server.stop();  // the mount goes with the server's namespace
     rmSync(mountPoint, { recursive: true, force: true });
   }
 });

@@ -19,9 +19,14 @@ import { binaryPath, startServer } from './lib/server.mjs';
 const IDLE = Number(process.env.OSSLIVE_LOAD_IDLE ?? 1000);
 const SLOW = Number(process.env.OSSLIVE_LOAD_SLOW ?? 50);
 const PROBES = Number(process.env.OSSLIVE_LOAD_PROBES ?? 200);
-// /-/health under that load: the slowest of PROBES requests on fresh connections.
-const MAX_HEALTH_MS = 500;
-const MAX_HEALTH_P50_MS = 50;
+// /-/health under that load, against a second server with no load probed in turn with it (ctest
+// runs this file alone, RUN_SERIAL, but the machine is shared): the median may be at most
+// HEALTH_P50_FACTOR times the quiet server's plus HEALTH_P50_SLACK_MS, and no request may wait
+// anywhere near a connection timeout (READ_TIMEOUT_MS: a request stuck behind a slow client
+// would wait that long), so the slowest must stay under a tenth of it.
+const HEALTH_P50_FACTOR = 3;
+const HEALTH_P50_SLACK_MS = 2;
+const READ_TIMEOUT_MS = 30000;
 
 const started = Date.now();
 const report = [];
@@ -34,6 +39,7 @@ const stats = (ms) => `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile
 
 describe('1,000 idle connections and slow-header clients', () => {
   let server;
+  let quiet;  // the control: same binary, no load
   let wrapperDir;
   before(async () => {
     // Started with a soft open-file limit of 1024, as a login shell would give it: 1,000
@@ -45,13 +51,15 @@ describe('1,000 idle connections and slow-header clients', () => {
     const real = process.env.OSSLIVE_BIN;
     process.env.OSSLIVE_BIN = wrapper;
     try {
-      server = await startServer();
+      server = await startWithConfig({ http: { read_timeout_ms: READ_TIMEOUT_MS } });
     } finally {
       process.env.OSSLIVE_BIN = real;
     }
+    quiet = await startWithConfig({ http: { read_timeout_ms: READ_TIMEOUT_MS } });
   });
   after(async () => {
     await server?.stop();
+    await quiet?.stop();
     rmSync(wrapperDir, { recursive: true, force: true });
   });
 
@@ -61,21 +69,26 @@ describe('1,000 idle connections and slow-header clients', () => {
     assert.equal(soft, hard, `soft ${soft}, hard ${hard}`);
   });
 
-  test(`/-/health stays fast with ${IDLE} idle and ${SLOW} slow-header connections`, async () => {
-    const quiet = [];
-    for (let i = 0; i < 50; i++) quiet.push(await healthLatency(server.port));
+  test(`/-/health with ${IDLE} idle and ${SLOW} slow-header connections: no request waits behind them`, async () => {
     const idle = await openIdle(server.port, IDLE);
     const slow = Array.from({ length: SLOW }, () => slowHeaders(server.port, { everyMs: 100 }));
     try {
       await waitFor(() => descriptors(server.child.pid).sockets >= IDLE + SLOW, { what: 'the server to accept them all' });
       const loaded = [];
-      for (let i = 0; i < PROBES; i++) loaded.push(await healthLatency(server.port));
+      const control = [];
+      for (let i = 0; i < PROBES; i++) {
+        loaded.push(await healthLatency(server.port));
+        control.push(await healthLatency(quiet.port));
+      }
       const parallel = await Promise.all(Array.from({ length: 20 }, () => healthLatency(server.port)));
-      report.push(`health, quiet server: ${stats(quiet)} (50 requests)`);
+      report.push(`health, quiet server probed in turn: ${stats(control)} (${PROBES} requests)`);
       report.push(`health with ${IDLE} idle + ${SLOW} slowloris connections: ${stats(loaded)} (${PROBES} sequential), ` +
         `20 parallel max ${Math.max(...parallel).toFixed(1)} ms; server sockets ${descriptors(server.child.pid).sockets}`);
-      assert.ok(percentile(loaded, 50) < MAX_HEALTH_P50_MS, stats(loaded));
-      assert.ok(Math.max(...loaded, ...parallel) < MAX_HEALTH_MS, stats([...loaded, ...parallel]));
+      const p50Bound = HEALTH_P50_FACTOR * percentile(control, 50) + HEALTH_P50_SLACK_MS;
+      assert.ok(percentile(loaded, 50) <= p50Bound,
+        `loaded median ${percentile(loaded, 50).toFixed(1)} ms > ${p50Bound.toFixed(1)} ms (quiet: ${stats(control)})`);
+      assert.ok(Math.max(...loaded, ...parallel) < READ_TIMEOUT_MS / 10,
+        `a health request waited ${Math.max(...loaded, ...parallel).toFixed(0)} ms: ${stats([...loaded, ...parallel])}`);
       // Default idle_timeout_ms is 60 s: nothing was dropped meanwhile.
       assert.equal(idle.filter((s) => s.closedAt).length, 0, 'idle connections still open');
       assert.equal(slow.filter((s) => s.closedAt).length, 0, 'slow connections still open');
@@ -115,10 +128,10 @@ test('clients that hang up in the middle of large downloads do not take the serv
       }
     };
     await Promise.all([hangUps(), hangUps(), hangUps(), hangUps()]);
-    await sleep(300);
-    assert.equal(server.child.exitCode, null, `the server exited (${server.child.exitCode} ${server.child.signalCode})`);
+    // A whole download after them goes through the same sendfile path: it needs a live server.
     const whole = await oss.get('big.bin');
     assert.equal(whole.content.length, 48 << 20);
+    assert.equal(server.child.exitCode, null, `the server exited (${server.child.exitCode} ${server.child.signalCode})`);
   } finally {
     await server.stop();
   }
@@ -137,14 +150,15 @@ describe('per-connection limits from the config file', () => {
     const t0 = Date.now();
     const idle = await openIdle(server.port, 10);
     const slow = slowHeaders(server.port, { everyMs: 50 });  // keeps sending, never finishes
-    await waitFor(() => idle.every((s) => s.closedAt) && slow.closedAt, { what: 'the server to close them', timeoutMs: 5000 });
+    await waitFor(() => idle.every((s) => s.closedAt) && slow.closedAt, { what: 'the server to close them', timeoutMs: 6000 });
     const closedIn = idle.map((s) => s.closedAt - t0);
     const slowIn = slow.closedAt - slow.openedAt;
     report.push(`idle_timeout_ms 600: idle connections closed after ${Math.min(...closedIn)}..${Math.max(...closedIn)} ms, ` +
       `a slow-header client (1 byte / 50 ms) after ${slowIn} ms`);
+    // Never before the timeout (minus the connect time counted in t0); the closing itself is
+    // only waited for (10x the timeout), not timed: a late timer on a busy machine is no fault.
     assert.ok(Math.min(...closedIn) >= 500, `closed too early: ${closedIn}`);
-    assert.ok(Math.max(...closedIn) < 2000, `closed too late: ${closedIn}`);
-    assert.ok(slowIn >= 500 && slowIn < 2000, `slow headers closed after ${slowIn} ms`);
+    assert.ok(slowIn >= 500, `slow headers closed after ${slowIn} ms`);
     // A keep-alive connection after its response is held the same time, then closed.
     const s = net.connect({ host: '127.0.0.1', port: server.port });
     let text = '';
@@ -153,7 +167,7 @@ describe('per-connection limits from the config file', () => {
     s.on('close', () => { closedAt = Date.now(); });
     s.write('GET /-/health HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const sent = Date.now();
-    await waitFor(() => closedAt, { what: 'the keep-alive connection to close', timeoutMs: 5000 });
+    await waitFor(() => closedAt, { what: 'the keep-alive connection to close', timeoutMs: 6000 });
     assert.match(text, /^HTTP\/1\.1 200/);
     assert.ok(closedAt - sent >= 500, `keep-alive closed after ${closedAt - sent} ms`);
   });
@@ -162,10 +176,12 @@ describe('per-connection limits from the config file', () => {
     const up = pacedPut(server, { bucket: 'limits', key: 'stall.bin', length: 8 << 20 });
     await writePaced(up.req, Buffer.alloc(2 << 20));
     const t0 = Date.now();
-    const r = await up.done;  // never ended: the server must give up
+    // Never ended: the server must give up (waited for up to 10x read_timeout_ms, not timed).
+    const r = await Promise.race([up.done, sleep(5000).then(() => ({ stillOpen: true }))]);
     const waited = Date.now() - t0;
+    assert.ok(!r.stillOpen, 'the stalled upload was still open 5 s later');
     assert.ok(r.error || r.status >= 400, `the stalled upload ended: ${r.status}`);
-    assert.ok(waited >= 400 && waited < 3000, `after ${waited} ms`);
+    assert.ok(waited >= 400, `dropped after ${waited} ms, before read_timeout_ms`);
     // The stream's timer closes the socket itself, so the client may see the close a moment before
     // the session's handler removes the spool file: allow that moment, not more.
     const tmp = path.join(server.dataDir, '.osslive', 'tmp');
@@ -188,7 +204,7 @@ describe('per-connection limits from the config file', () => {
     const [extra] = await openIdle(server.port, 1);
     await waitFor(() => extra.closedAt, { what: 'the extra connection to be refused', timeoutMs: 2000 });
     for (const s of held) s.destroy();
-    await sleep(100);
+    await waitFor(() => descriptors(server.child.pid).sockets <= 3, { what: 'the 40 sessions to end' });
     assert.equal((await fetchText(`${server.endpoint}/-/health`)).status, 200, 'room again once they left');
   });
 });
@@ -202,8 +218,9 @@ describe('a burst of segment requests beyond the queue', () => {
     server = await startWithConfig({ transcode: { workers: 1, queue_limit: 2, retry_after_s: 3 } });
     oss = client(server, { bucket: 'burst' });
     await oss.putBucket('burst');
+    // 10 s at st_10000: one segment per playlist, so no request queues prefetch beside it.
     const src = work.file('src.mp4');
-    await ffmpeg([...lavfiVideo({ size: '320x240', duration: 20 }), '-c:v', 'libx264', '-preset', 'ultrafast', '-t', '20', src]);
+    await ffmpeg([...lavfiVideo({ size: '320x240', duration: 10 }), '-c:v', 'libx264', '-preset', 'ultrafast', '-t', '10', src]);
     await oss.put('src.mp4', src);
   });
   after(async () => {
@@ -211,42 +228,38 @@ describe('a burst of segment requests beyond the queue', () => {
     work?.remove();
   });
 
-  test('workers 1, queue_limit 2: 8 new segments at once: 3 are made, 5 get 503 SlowDown with Retry-After', async () => {
-    // Eight playlists of one source (crf differs, so each has its own token and segments).
+  test('workers 1, queue_limit 2: one segment running and two queued, five more get 503 SlowDown with Retry-After', async () => {
+    // Eight playlists of one source (crf differs, so each has its own token and segment). The
+    // first is made at 1920x1080 so that its job outlasts the steps below by far; each step waits
+    // for the server to reach the state the next one needs, so the outcome is exactly 3 and 5.
     const urls = [];
     for (let crf = 20; crf < 28; crf++) {
-      await postPlaylist(oss, 'src.mp4', `p${crf}/P.m3u8`, `st_10000,initd_0,crf_${crf}`);
+      const big = crf === 20 ? ',s_1920x1080,sopt_0' : '';
+      await postPlaylist(oss, 'src.mp4', `p${crf}/P.m3u8`, `st_10000,initd_0,crf_${crf}${big}`);
       const url = await signedPlaylistUrl(oss, `p${crf}/P.m3u8`);
       const list = await fetchBuffer(url);
-      urls.push(new URL(parsePlaylist(list.body.toString()).segments[0].uri, url).href);
+      const segments = parsePlaylist(list.body.toString()).segments;
+      assert.equal(segments.length, 1);
+      urls.push(new URL(segments[0].uri, url).href);
     }
-    let maxDepth = 0;
-    let polling = true;
-    const poll = (async () => {
-      while (polling) {
-        const m = (await fetchText(`${server.endpoint}/-/metrics`)).text;
-        maxDepth = Math.max(maxDepth, Number(m.match(/^osslive_transcode_queue_depth (\S+)/m)?.[1] ?? 0));
-        await sleep(20);
-      }
-    })();
-    const answers = await Promise.all(urls.map((u) => fetchBuffer(u)));
-    polling = false;
-    await poll;
+    const metric = async (name) =>
+      Number((await fetchText(`${server.endpoint}/-/metrics`)).text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    const running = fetchBuffer(urls[0]);
+    await waitFor(async () => (await metric('osslive_transcodes_running')) === 1, { what: 'the first job to run' });
+    const queued = [fetchBuffer(urls[1]), fetchBuffer(urls[2])];
+    await waitFor(async () => (await metric('osslive_transcode_queue_depth')) === 2, { what: 'two jobs queued' });
+    const refused = await Promise.all(urls.slice(3).map((u) => fetchBuffer(u)));
+    assert.equal(await metric('osslive_transcodes_finished_total'), 0,
+      'the first job ended before the burst was answered: the set-up did not hold');
+    const answers = [await running, ...(await Promise.all(queued)), ...refused];
     const statuses = answers.map((r) => r.status);
-    const refused = answers.filter((r) => r.status === 503);
-    report.push(`burst of 8 new segments, workers 1, queue_limit 2: ${statuses.join(' ')}; queue depth peaked at ${maxDepth}`);
-    // One running and two queued; two when a third request arrived before the worker took the first.
-    const made = statuses.filter((s) => s === 200).length;
-    assert.ok(made === 3 || made === 2, statuses.join(' '));
-    assert.equal(refused.length, 8 - made, statuses.join(' '));
+    report.push(`workers 1, queue_limit 2, one running, two queued, five more: ${statuses.join(' ')}`);
+    assert.deepEqual(statuses, [200, 200, 200, 503, 503, 503, 503, 503]);
     for (const r of refused) {
       assert.equal(xmlField(r.body.toString(), 'Code'), 'SlowDown');
       assert.equal(r.headers.get('retry-after'), '3');
     }
-    // Bounded: player queue (2) plus background (prefetch_limit 64), never more.
-    assert.ok(maxDepth <= 2 + 64, `queue depth ${maxDepth}`);
-    const metrics = (await fetchText(`${server.endpoint}/-/metrics`)).text;
-    assert.match(metrics, new RegExp(`^osslive_transcode_rejected_total ${refused.length}$`, 'm'));
+    assert.equal(await metric('osslive_transcode_rejected_total'), 5);
 
     // Clients that honour Retry-After get their segments.
     const retried = await mapLimit(answers.map((r, i) => [r, i]).filter(([r]) => r.status === 503), 5, async ([r, i]) => {

@@ -118,6 +118,53 @@ for (const v4 of [false, true]) {
       }
     });
 
+    test('ListMultipartUploads, ListParts and AbortMultipartUpload over HTTP', async () => {
+      const prefix = `mpu-${v4 ? 'v4' : 'v1'}/`;
+      // ali-oss gives a list of one element as the element itself, and none as undefined.
+      const list = (x) => (x === undefined ? [] : [].concat(x));
+      const parts = { 1: randomBytes(100 * 1024), 3: Buffer.from('the last part') };
+      const a1 = (await oss.initMultipartUpload(`${prefix}a.bin`)).uploadId;
+      const a2 = (await oss.initMultipartUpload(`${prefix}a.bin`)).uploadId;
+      const b = (await oss.initMultipartUpload(`${prefix}b.bin`)).uploadId;
+      for (const [n, bytes] of Object.entries(parts)) {
+        const r = await oss.uploadPart(`${prefix}a.bin`, a1, Number(n), bytes, 0, bytes.length);
+        assert.equal(r.etag, `"${md5Upper(bytes)}"`);
+      }
+      const uploads = async () => list((await oss.listUploads({ prefix })).uploads)
+        .map((u) => `${u.name} ${u.uploadId}`).sort();
+      assert.deepEqual(await uploads(), [`${prefix}a.bin ${a1}`, `${prefix}a.bin ${a2}`, `${prefix}b.bin ${b}`].sort());
+      assert.deepEqual(list((await oss.listUploads({ prefix: `${prefix}b` })).uploads).map((u) => u.uploadId), [b], 'prefix filters');
+
+      const listed = await oss.listParts(`${prefix}a.bin`, a1);
+      assert.equal(listed.res.status, 200);
+      assert.deepEqual(list(listed.parts).map((p) => [Number(p.PartNumber), p.ETag, Number(p.Size)]),
+        [[1, `"${md5Upper(parts[1])}"`, parts[1].length], [3, `"${md5Upper(parts[3])}"`, parts[3].length]]);
+      const page = await oss.listParts(`${prefix}a.bin`, a1, { 'max-parts': 1 });
+      assert.deepEqual(list(page.parts).map((p) => Number(p.PartNumber)), [1]);
+      assert.equal(String(page.isTruncated), 'true');
+      assert.equal(Number(page.nextPartNumberMarker), 1);
+      const rest = await oss.listParts(`${prefix}a.bin`, a1, { 'part-number-marker': 1 });
+      assert.deepEqual(list(rest.parts).map((p) => Number(p.PartNumber)), [3]);
+      assert.equal(String(rest.isTruncated), 'false');
+      assert.deepEqual(list((await oss.listParts(`${prefix}b.bin`, b)).parts), [], 'an upload without parts');
+
+      const aborted = await oss.abortMultipartUpload(`${prefix}a.bin`, a1);
+      assert.equal(aborted.res.status, 204);
+      const gone = (err) => err.status === 404 && err.code === 'NoSuchUpload';
+      await assert.rejects(oss.listParts(`${prefix}a.bin`, a1), gone, 'ListParts after the abort');
+      await assert.rejects(oss.abortMultipartUpload(`${prefix}a.bin`, a1), gone, 'a second abort');
+      await assert.rejects(oss.uploadPart(`${prefix}a.bin`, a1, 2, parts[3], 0, parts[3].length), gone, 'UploadPart after the abort');
+      await assert.rejects(oss.completeMultipartUpload(`${prefix}a.bin`, a1, [{ number: 1, etag: md5Upper(parts[1]) }]), gone);
+      await assert.rejects(oss.abortMultipartUpload(`${prefix}a.bin`, 'no-such-upload-id'), gone);
+      await assert.rejects(oss.abortMultipartUpload(`${prefix}b.bin`, a2), gone, 'an upload id of another key');
+      assert.deepEqual(await uploads(), [`${prefix}a.bin ${a2}`, `${prefix}b.bin ${b}`].sort(), 'only the aborted one went');
+      await assert.rejects(oss.head(`${prefix}a.bin`), (err) => err.status === 404, 'no object appeared');
+      for (const [key, id] of [[`${prefix}a.bin`, a2], [`${prefix}b.bin`, b]]) {
+        assert.equal((await oss.abortMultipartUpload(key, id)).res.status, 204);
+      }
+      assert.deepEqual(await uploads(), []);
+    });
+
     test('delete, then NoSuchKey with the OSS error body', async () => {
       await oss.put('gone.txt', Buffer.from('x'));
       const del = await oss.delete('gone.txt');

@@ -1,4 +1,4 @@
-// hls/sign (SPEC §7) and hls/ts addressing (SPEC §8) from the client side: signed playlists from
+// hls/sign (docs/api.md) and hls/ts addressing (docs/api.md) from the client side: signed playlists from
 // ali-oss signatureUrl (V1) and signatureUrlV4, every segment line checked against a signature
 // computed here, segment fetches, tampering, header-signed refusal, public-read buckets.
 import assert from 'node:assert/strict';
@@ -142,7 +142,7 @@ for (const v4 of [false, true]) {
       };
       await expectStatus(await tsUrl(`P-${token}-2.ts`), 404, 'NoSuchKey', 'index past the end');
       await expectStatus(await tsUrl(`P-${'0'.repeat(32)}-0.ts`), 404, 'NoSuchKey', 'token of no playlist');
-      // `from` omitted: the playlist is derived from the segment name (SPEC §8).
+      // `from` omitted: the playlist is derived from the segment name (docs/api.md).
       const derived = await fetchBuffer(await tsUrl(`P-${token}-1.ts`, 'if_status_eq_404{hls/ts}'));
       assert.equal(derived.status, 200, derived.body.toString());
       // A hand-written playlist cannot drive hls/ts.

@@ -360,3 +360,88 @@ describe('anonymous callers learn nothing about which buckets exist', () => {
     });
   }
 });
+
+// Issue 18, finding 2: a public-read playlist bucket whose playlist's source is in a private bucket.
+describe('no anonymous path to a private source', () => {
+  let owner;
+  let token;
+  const segmentUrl = (n, from = 'pub/P.m3u8') => `${server.endpoint}/open-pl/pub/P-${token}-${n}.ts?x-oss-process=` +
+    encodeURIComponent(`if_status_eq_404{hls/ts,from_${b64(from)}}`);
+  const transcodes = async () => {
+    const text = (await fetchText(`${server.endpoint}/-/metrics`)).text;
+    return Number(text.match(/^osslive_transcodes_started_total(?:\{[^}]*\})? (\d+)/m)?.[1] ?? NaN);
+  };
+  before(async () => {
+    const source = work.file('private.mp4');
+    await ffmpeg([...lavfiVideo({ size: '160x120', duration: 30 }), '-c:v', 'libx264', '-preset', 'ultrafast', source]);
+    owner = client(server, { bucket: 'private-src' });
+    await owner.putBucket('private-src');
+    await owner.putBucket('open-pl', { acl: 'public-read' });
+    await owner.put('in/private.mp4', source);
+    const r = await owner.processObjectSave('in/private.mp4', 'pub/P.m3u8', 'hls/m3u8,st_5000,initd_0', 'open-pl');
+    assert.equal(r.status, 200, r.res.data.toString());
+    token = JSON.parse(r.res.data.toString()).VideoPlaylist[0].Token;
+    // The owner's player makes segment 0; its prefetch makes the other five. Then 1-5 are deleted.
+    const pl = client(server, { bucket: 'open-pl' });
+    const first = pl.signatureUrl(`pub/P-${token}-0.ts`, { expires: 600, process: `if_status_eq_404{hls/ts,from_${b64('pub/P.m3u8')}}` });
+    const made = await fetch(first);
+    assert.equal(made.status, 200);
+    await made.arrayBuffer();
+    const stored = async () => ((await pl.listV2({ prefix: `pub/P-${token}-` })).objects ?? []).map((o) => o.name);
+    for (let i = 0; i < 600 && (await stored()).length < 6; i++) await new Promise((r2) => setTimeout(r2, 100));
+    assert.equal((await stored()).length, 6, 'the owner\'s prefetch made every segment');
+    for (const name of await stored()) if (!name.endsWith('-0.ts')) await pl.delete(name);
+  });
+
+  test('an anonymous hit is served and starts no transcode; a miss is 403', async () => {
+    const before = await transcodes();
+    assert.ok(before >= 6, `the metric counts the owner's transcodes: ${before}`);
+    const hit = await fetch(segmentUrl(0));
+    assert.equal(hit.status, 200);
+    await hit.arrayBuffer();
+    const miss = await fetchText(segmentUrl(1));
+    assert.equal(miss.status, 403, miss.text);
+    assert.equal(xmlField(miss.text, 'Code'), 'AccessDenied');
+    const signedList = await fetchText(`${server.endpoint}/open-pl/pub/P.m3u8?x-oss-process=hls%2Fsign%2Clive_1`);
+    assert.equal(signedList.status, 200);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await transcodes(), before, 'no segment job for an anonymous player of a private source');
+  });
+
+  test('a forged from_ on a stored segment starts nothing either', async () => {
+    const before = await transcodes();
+    const forged = await fetch(segmentUrl(0, 'pub/Other.m3u8'));
+    assert.ok([200, 404].includes(forged.status), `status ${forged.status}`);
+    await forged.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(await transcodes(), before);
+  });
+});
+
+// Issue 18, finding 3: hls/sign signs playlists, bounded, streamed.
+describe('hls/sign signs playlists only', () => {
+  let oss;
+  before(async () => {
+    oss = client(server, { bucket: 'sign-only' });
+    await oss.putBucket('sign-only', { acl: 'public-read' });
+  });
+
+  test('an object that is not a playlist is refused before a byte is signed', async () => {
+    await oss.put('lines.m3u8', Buffer.from('a\n'.repeat(1 << 20)));  // 2 MiB of short lines
+    const res = await fetchText(`${server.endpoint}/sign-only/lines.m3u8?x-oss-process=hls%2Fsign%2Clive_1`);
+    assert.equal(res.status, 400, res.text.slice(0, 200));
+    assert.equal(xmlField(res.text, 'Code'), 'InvalidArgument');
+  });
+
+  test('a large playlist is streamed, not built whole', async () => {
+    const lines = ['#EXTM3U', '#EXT-X-TARGETDURATION:10'];
+    for (let i = 0; i < 50000; i++) lines.push('#EXTINF:10,', `s-${i}.ts`);
+    lines.push('#EXT-X-ENDLIST');
+    await oss.put('big.m3u8', Buffer.from(`${lines.join('\n')}\n`));
+    const res = await fetch(`${server.endpoint}/sign-only/big.m3u8?x-oss-process=hls%2Fsign%2Clive_1`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), null, 'chunked: the answer is produced as it is read');
+    const text = await res.text();
+    assert.equal(text.split('\n').filter((l) => l.startsWith('s-')).length, 50000);
+  });
+});

@@ -1,4 +1,4 @@
-// Bad, truncated, overwritten and deleted sources (SPEC §6, §8): a clear 4xx at POST or at the
+// Bad, truncated, overwritten and deleted sources (docs/api.md): a clear 4xx at POST or at the
 // segment request, never a mix of old and new segments, and the server keeps serving.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -18,20 +18,21 @@ let oss;
 let clip;       // 10 s MP4, moov at the end (ffmpeg's default)
 let faststart;  // the same with moov first
 let other;      // a different 10 s MP4
+let long;       // 70 s: 14 segments of 5 s, more than one request prefetches
 
 before(async () => {
   work = tempDir('osslive-errors-');
   server = await startServer();
   oss = client(server, { bucket: 'broken' });
   await oss.putBucket('broken');
-  const make = async (name, extra, rate = '25') => {
+  const make = async (name, extra, rate = '25', seconds = 10) => {
     const file = work.file(name);
-    await ffmpeg([...lavfiVideo({ size: '160x120', rate, duration: 10 }), ...lavfiAudio({ duration: 10 }),
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', ...extra, '-t', '10', file]);
+    await ffmpeg([...lavfiVideo({ size: '160x120', rate, duration: seconds }), ...lavfiAudio({ duration: seconds }),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', ...extra, '-t', String(seconds), file]);
     return readFileSync(file);
   };
-  [clip, faststart, other] = await Promise.all([make('clip.mp4', []), make('fast.mp4', ['-movflags', '+faststart']),
-    make('other.mp4', [], '30')]);
+  [clip, faststart, other, long] = await Promise.all([make('clip.mp4', []), make('fast.mp4', ['-movflags', '+faststart']),
+    make('other.mp4', [], '30'), make('long.mp4', [], '25', 70)]);
 });
 after(async () => {
   await server?.stop();
@@ -102,8 +103,9 @@ describe('sources that cannot be read', () => {
     const plan = videoPlan({ durationUs: 10_000_000, fps: { num: 25, den: 1 }, stMs: 5000 });
     const outcomes = [];
     for (const url of await segmentUrls('halffast/P.m3u8')) outcomes.push(await segmentOutcome(url));
-    // A 200 must hold the source's real pictures (the cut file is a prefix of the whole one), not
-    // a last picture held over the missing part.
+    // A 200 must be the whole segment: every frame the plan gives it, each the source's real
+    // picture (the cut file is a prefix of the whole one), not a last picture held over the
+    // missing part. Anything else must be a 4xx with an OSS error code.
     const whole = await grayFrames(work.file('fast.mp4'), { width: 160, height: 120 });
     const failures = [];
     const summary = [];
@@ -113,9 +115,10 @@ describe('sources that cannot be read', () => {
         const file = work.file(`halffast-${i}.ts`);
         writeFileSync(file, o.body);
         const frames = await grayFrames(file, { width: 160, height: 120 });
-        const { first } = plan.segments[i];
+        const { first, frames: planned } = plan.segments[i];
         const cmp = comparePictures(frames, whole, frames.map((_, k) => [first + k]), { minPsnr: 30, label: `segment ${i} ` });
-        text += ` with ${frames.length} of ${plan.segments[i].frames} frames, ${cmp.failures.length ? 'NOT the source pictures' : 'the source pictures'}`;
+        text += ` with ${frames.length} of ${planned} frames, ${cmp.failures.length ? 'NOT the source pictures' : 'the source pictures'}`;
+        if (frames.length !== planned) failures.push(`segment ${i}: a 200 with ${frames.length} of its ${planned} frames`);
         failures.push(...cmp.failures);
       } else if (!(o.status >= 400 && o.status < 500 && o.code)) {
         failures.push(text);
@@ -141,27 +144,38 @@ describe('sources that change after their playlist was made', () => {
     await serverStillServes();
   });
 
-  test('overwritten with another video: each segment old and whole, or 409; never the new video', async () => {
-    await oss.put('swap.mp4', clip);
-    const first = await postPlaylist(oss, 'swap.mp4', 'swap/P.m3u8', 'st_5000,initd_0');
+  test('overwritten with another video: segments made before stay old and whole, every other one is 409; never the new video', async () => {
+    // 14 segments with ta_10: segment 0's request queues 1..10 ahead, so 11..13 cannot have been
+    // made before the overwrite, and the SourceChanged branch certainly runs for them.
+    await oss.put('swap.mp4', long);
+    const first = await postPlaylist(oss, 'swap.mp4', 'swap/P.m3u8', 'st_5000,initd_0,ta_10');
     const urls = await segmentUrls('swap/P.m3u8');
+    const plan = videoPlan({ durationUs: 70_000_000, fps: { num: 25, den: 1 }, stMs: 5000 });
+    assert.equal(urls.length, plan.segments.length);
+    assert.equal(urls.length, 14);
     const seg0 = await segmentOutcome(urls[0]);
     assert.equal(seg0.status, 200);
+    const storedBefore = ((await oss.list({ prefix: 'swap/' })).objects ?? []).map((o) => o.name);
     await oss.put('swap.mp4', other);
-    // Segment 0's request queued the next ones (ta): those made before the change are the old
-    // video (25 fps, 3600 ticks a frame), the others are refused. The new one is 30 fps.
+    const beyondWindow = [11, 12, 13];
+    for (const i of beyondWindow) assert.ok(!storedBefore.some((k) => k.endsWith(`-${i}.ts`)), `segment ${i} was made before the overwrite`);
+    // Those made before the change (segment 0, and prefetched ones) are the old video (25 fps,
+    // 3600 ticks a frame) with every frame of the plan; the others are refused. The new one is 30 fps.
     const outcomes = [];
     for (const url of urls) outcomes.push(await segmentOutcome(url));
+    console.log(`# overwritten source: ${outcomes.map((o, i) => `segment ${i} ${o.status}`).join(', ')}`);
     for (const [i, o] of outcomes.entries()) {
-      if (o.status === 200) {
-        const pts = analyseTs(o.body).video.frames.map((f) => f.pts).sort((a, b) => a - b);
+      if (o.status === 200 && !beyondWindow.includes(i)) {
+        const frames = analyseTs(o.body).video.frames;
+        const pts = frames.map((f) => f.pts).sort((a, b) => a - b);
         assert.equal(pts[1] - pts[0], 3600, `segment ${i} is the old 25 fps video`);
+        assert.equal(frames.length, plan.segments[i].frames, `segment ${i}: a 200 holds the whole segment`);
       } else {
         assert.equal(o.status, 409, `segment ${i}: ${o.status} ${o.code ?? o.error}`);
         assert.equal(o.code, 'SourceChanged');
       }
     }
-    console.log(`# overwritten source: ${outcomes.map((o, i) => `segment ${i} ${o.status}`).join(', ')}`);
+    assert.equal(outcomes[0].status, 200, 'segment 0, made before the overwrite, is still served');
     // The playlist made again names the new source: new segment names that play.
     const second = await postPlaylist(oss, 'swap.mp4', 'swap/P.m3u8', 'st_5000,initd_0');
     assert.notEqual(second.json.VideoPlaylist[0].Token, first.json.VideoPlaylist[0].Token);
@@ -175,14 +189,14 @@ describe('sources that change after their playlist was made', () => {
     await serverStillServes();
   });
 
-  test('deleted: segment requests are refused with a 4xx', async () => {
+  test('deleted: segment requests get 409 SourceChanged', async () => {
     await oss.put('gone.mp4', clip);
     await postPlaylist(oss, 'gone.mp4', 'gone/P.m3u8', 'st_5000,initd_0');
     const urls = await segmentUrls('gone/P.m3u8');
     await oss.delete('gone.mp4');
     const r = await segmentOutcome(urls[0]);
-    assert.ok([404, 409].includes(r.status), `${r.status} ${r.code ?? r.error}`);
-    assert.ok(r.code, 'an OSS error body');
+    assert.equal(r.status, 409, `${r.status} ${r.code ?? r.error}`);
+    assert.equal(r.code, 'SourceChanged');
     await serverStillServes();
   });
 });

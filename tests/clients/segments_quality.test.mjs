@@ -1,4 +1,4 @@
-// What a viewer sees and hears across segment joins (SEAMLESS.md "How to test it"): a pure tone
+// What a viewer sees and hears across segment joins (docs/seamless.md): a pure tone
 // stays on one sine, the joined pictures match one continuous transcode frame by frame, and
 // ffmpeg plays the V1- and V4-signed live playlists over HTTP from start to end.
 import assert from 'node:assert/strict';

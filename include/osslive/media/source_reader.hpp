@@ -20,6 +20,10 @@ struct ReaderOptions {
   int video_stream = -1;  // container stream index; -1: none
   int audio_stream = -1;
   int threads = 1;        // video decoder threads
+  // The largest picture (width x height) the video decoder may make: a larger one fails the job
+  // before its buffer is allocated. The caller derives it from what the probe saw, so a source
+  // that starts small and grows cannot take gigabytes.
+  std::int64_t max_pixels = std::int64_t{8192} * 8192;
   // Decoded frames a background thread keeps ready, so demuxing and decoding overlap the
   // caller's own work (conversion, encoding); 0: everything happens inside next().
   int decode_ahead = 0;

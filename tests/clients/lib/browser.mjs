@@ -19,9 +19,10 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--autoplay-policy=no-user-gesture-required'];
 
-// Why a browser test cannot run here, or null.
-export function browserMissing() {
-  return existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium, or scripts/install-deps.sh --test)`;
+// Throws, naming what to install, when Chromium is not there: scripts/install-deps.sh --test
+// installs it, so on a machine it prepared a missing browser is a failure, never a skip.
+export function requireBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium, or scripts/install-deps.sh --test)`);
 }
 
 // One browser with a fresh profile; close() removes it.

@@ -79,7 +79,7 @@ export async function killHard(server) {
 
 // ---- raw signed requests ----
 
-// V1 header signature (SPEC §4) for requests the test writes by hand.
+// V1 header signature (docs/api.md) for requests the test writes by hand.
 export function v1Headers({ method, bucket, key = '', subresource = '', contentType = '', headers = {} }) {
   const date = new Date().toUTCString();
   const resource = `/${bucket}/${key}${subresource ? `?${subresource}` : ''}`;

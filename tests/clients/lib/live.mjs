@@ -1,6 +1,6 @@
 // Live transcoding from the client side: POST hls/m3u8 through ali-oss, signed hls/sign URLs,
 // segment fetching, independent re-computation of segment-line signatures, and the seamless
-// checks of SEAMLESS.md "How to test it" over a whole playlist.
+// checks of docs/seamless.md over a whole playlist.
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,7 +42,22 @@ export async function fetchBuffer(url, init) {
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 
-// base64 in either alphabet, padding optional (SPEC §5).
+// One value of the server's /-/metrics.
+export async function metric(server, name) {
+  const text = await (await fetch(`${server.endpoint}/-/metrics`)).text();
+  return Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+}
+
+// Until no segment job runs or waits (prefetch and initd included).
+export async function waitForIdle(server, { timeoutMs = 120000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  while ((await metric(server, 'osslive_transcodes_running')) + (await metric(server, 'osslive_transcode_queue_depth')) > 0) {
+    if (Date.now() > until) throw new Error(`segment jobs still running or queued after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// base64 in either alphabet, padding optional (docs/api.md).
 export function decodeB64(text) {
   return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
 }
@@ -65,7 +80,7 @@ export function liveFrom(process) {
   return m ? decodeB64(m[1]) : null;
 }
 
-// The V1 URL signature of GET /bucket/key with its sub-resources, computed here from the SPEC
+// The V1 URL signature of GET /bucket/key with its sub-resources, computed here from the V1 rules in docs/api.md
 // rather than taken from the server.
 export function v1Signature({ bucket, key, expires, subresources = {} }) {
   const sub = Object.keys(subresources).sort().map((k) => (subresources[k] === '' ? k : `${k}=${subresources[k]}`));
@@ -112,7 +127,7 @@ export async function fetchPlaylistSegments(playlistUrl, { dir, seed = 1, concur
 const near = (got, want, tol = 1) => Math.abs(got - want) <= tol;
 const fmt = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-// SEAMLESS.md checks over one playlist's segments. `expect`: {plan (videoPlan/audioPlan),
+// docs/seamless.md checks over one playlist's segments. `expect`: {plan (videoPlan/audioPlan),
 // video: {fps, width, height, pixFmt} | null, audio: {rate, channels} | null}. Returns readable
 // failure lines (empty when seamless) and what was measured.
 export async function verifySegments(segments, expect) {
@@ -228,7 +243,7 @@ export async function verifySegments(segments, expect) {
   return { failures, parsed, measured };
 }
 
-// RFC 8216 / SPEC §6 shape of a playlist text; `plan` gives the exact EXTINF values and
+// RFC 8216 shape (docs/api.md) of a playlist text; `plan` gives the exact EXTINF values and
 // TARGETDURATION. `stored` allows the manifest comment line of the stored object.
 export function checkPlaylistText(text, { playlistKey, token, plan, stored = false, lineCheck = null }) {
   const failures = [];

@@ -1,5 +1,5 @@
 // Media for the live transcoding tests: sources made with the ffmpeg CLI at test time, ffprobe
-// helpers, the exact segment plan of SEAMLESS.md recomputed independently (BigInt), and signal
+// helpers, the exact segment plan of docs/seamless.md recomputed independently (BigInt), and signal
 // measures (tone fit, PSNR).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -95,7 +95,7 @@ function boundariesMs(durationUs, stMs, initsegMs) {
   }
 }
 
-// SEAMLESS.md "The plan": video frame k (at k/F) belongs to the segment whose [b_i, b_i+1) holds
+// docs/seamless.md "The plan": video frame k (at k/F) belongs to the segment whose [b_i, b_i+1) holds
 // k/F; AAC frame j follows the video cut points. Returns per segment {first, frames, extinf} and
 // for audio {audioFirst, audioFrames}; a last segment shorter than one frame folds into the one
 // before it.
@@ -246,31 +246,27 @@ export async function sourceFrameTimes(file) {
   return info.frames.map((f) => ({ pts: Number(f.best_effort_timestamp), num, den }));
 }
 
-// Which source frame output frame k shows. 'floor' is SEAMLESS.md's rule: the last source frame
-// whose presentation time is <= the instant startUs + k/F; a frame stamped up to one millisecond
-// after the instant is accepted too, as the server does (ms time bases of MKV/WebM/FLV round frame
-// times by up to half a millisecond and cannot state 1/29.97 s exactly). 'nearest' is ffmpeg's fps filter (round=near): the last source frame whose
-// time is <= the instant + 1/(2F). Returns the accepted source frame indexes per output frame.
-export function expectedSourceFrames(times, { startUs, fps, count, rule = 'floor' }) {
+// Which source frame output frame k shows, by docs/seamless.md's rule (the one documented rule;
+// nothing else is accepted): the last source frame whose presentation time is at or before the
+// instant startUs + k/F plus 1 ms of slack (ms time bases of MKV/WebM/FLV round frame times by up
+// to half a millisecond and cannot state 1/29.97 s exactly); before the first frame, the first.
+// Returns one source frame index per output frame, as a one-element list.
+export function expectedSourceFrames(times, { startUs, fps, count }) {
   const out = [];
   const fn = BigInt(fps.num);
   const fd = BigInt(fps.den);
-  // Times scaled by den * fn * 2e6: frame pts*num/den s, instant startUs/1e6 + k*fd/fn (+ fd/(2 fn)).
-  const at = (t) => BigInt(t.pts) * BigInt(t.num) * fn * 2000000n;
+  // Both sides scaled by den * fn * 1e6: frame at pts*num/den s, instant startUs/1e6 + k*fd/fn + 1/1000.
+  const at = (t) => BigInt(t.pts) * BigInt(t.num) * fn * 1000000n;
+  const instant = (t, k) => (BigInt(startUs) * fn + BigInt(k) * fd * 1000000n + fn * 1000n) * BigInt(t.den);
   let i = -1;
   for (let k = 0; k < count; k++) {
-    const instant = (t) => (BigInt(startUs) * fn * 2n + BigInt(2 * k) * fd * 1000000n +
-      (rule === 'nearest' ? fd * 1000000n : 0n)) * BigInt(t.den);
-    while (i + 1 < times.length && at(times[i + 1]) <= instant(times[i + 1])) i++;
-    const accepted = [Math.max(i, 0)];
-    const next = times[i + 1];
-    if (rule === 'floor' && next && at(next) - instant(next) <= fn * BigInt(next.den) * 2000n) accepted.push(i + 1);
-    out.push(accepted);
+    while (i + 1 < times.length && at(times[i + 1]) <= instant(times[i + 1], k)) i++;
+    out.push([Math.max(i, 0)]);
   }
   return out;
 }
 
-// Output frame k against the source frame(s) SEAMLESS.md says it shows. A failure names the frame,
+// Output frame k against the source frame docs/seamless.md says it shows. A failure names the frame,
 // the expected source frame and which source frame it really looks like.
 export function comparePictures(outFrames, srcFrames, expected, { minPsnr, label = '', explain = true }) {
   const failing = [];

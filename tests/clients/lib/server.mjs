@@ -16,7 +16,8 @@ export function binaryPath() {
   return bin;
 }
 
-export async function startServer({ extraArgs = [], dataDir, env = {} } = {}) {
+// wrapper: a command line that runs the server (its path and arguments follow), e.g. unshare.
+export async function startServer({ extraArgs = [], dataDir, env = {}, wrapper = [] } = {}) {
   if (EXTERNAL_ENDPOINT) {
     const url = new URL(EXTERNAL_ENDPOINT);
     return { endpoint: EXTERNAL_ENDPOINT, host: url.hostname, port: Number(url.port || 80), dataDir: undefined,
@@ -25,7 +26,8 @@ export async function startServer({ extraArgs = [], dataDir, env = {} } = {}) {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), 'osslive-test-'));
   const args = ['--listen', '127.0.0.1:0', '--data-dir', dir, '--access-key-id', ACCESS_KEY_ID,
     '--access-key-secret', ACCESS_KEY_SECRET, '--log-level', process.env.OSSLIVE_LOG_LEVEL ?? 'warn', ...extraArgs];
-  const child = spawn(binaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const command = [...wrapper, binaryPath(), ...args];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; if (process.env.OSSLIVE_TEST_VERBOSE) process.stderr.write(d); });
   const port = await new Promise((resolve, reject) => {

@@ -147,7 +147,7 @@ TEST(Response, VideoPlaylist) {
   auto plan = make_plan(m.params);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(m3u8_response_json(m, *plan, "5C1B138A109F4E3A3F0A0B11", "out", "hls/out.m3u8"),
-            std::string(R"({"RequestId":"5C1B138A109F4E3A3F0A0B11","Duration":25.025,"VideoPlaylist":[{"FrameRate":"29.97",)") +
+            std::string(R"({"Duration":25.025,"RequestId":"5C1B138A109F4E3A3F0A0B11","VideoPlaylist":[{"FrameRate":"29.97",)") +
                 R"("Resolution":"1280x720","Token":"0123456789abcdef0123456789abcdef","URI":"oss://out/hls/out.m3u8"}]})");
 }
 
@@ -157,7 +157,7 @@ TEST(Response, AudioPlaylist) {
   ASSERT_TRUE(plan.ok());
   // 1077 AAC frames * 1024 / 44100 = 25.00789 s
   EXPECT_EQ(m3u8_response_json(m, *plan, "RID", "b", "a.m3u8"),
-            R"({"RequestId":"RID","Duration":25.008,"AudioPlaylist":[{"Token":"0123456789abcdef0123456789abcdef",)"
+            R"({"Duration":25.008,"RequestId":"RID","AudioPlaylist":[{"Token":"0123456789abcdef0123456789abcdef",)"
             R"("URI":"oss://b/a.m3u8","SampleRate":44100,"Channels":2}]})");
 }
 

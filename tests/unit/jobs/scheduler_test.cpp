@@ -6,8 +6,16 @@
 #include <latch>
 #include <thread>
 
+#include "thread_watch.hpp"
+
 namespace osslive::jobs {
 namespace {
+
+using testing::asleep_again;
+using testing::current_tid;
+using testing::eventually;
+using testing::process_threads;
+using testing::thread_state;
 
 // A gate a job waits on, so tests decide when work ends without sleeping.
 struct Gate {
@@ -121,19 +129,32 @@ TEST(Scheduler, BackgroundWorkNeverTakesTheLastWorker) {
 }
 
 // A cold segment a player waits for has the cores to itself: the prefetch it queues behind it
-// starts when it ends (or runs alongside when background_yields is off).
+// starts when it ends (or runs alongside when background_yields is off). With yields, the idle
+// worker is seen to wake for the prefetch and go back to sleep without it.
 TEST(Scheduler, PrefetchWaitsWhileAPlayerJobRuns) {
   for (bool yields : {true, false}) {
+    SCOPED_TRACE(yields ? "background_yields" : "no background_yields");
+    const std::set<pid_t> before = process_threads();
     Scheduler scheduler({.workers = 2, .background_workers = 1, .background_yields = yields});
+    std::set<pid_t> workers;
+    for (pid_t tid : process_threads())
+      if (!before.count(tid)) workers.insert(tid);
+    ASSERT_EQ(workers.size(), 2u);
     Gate player_gate;
     std::latch player_started(1);
+    std::atomic<pid_t> player_tid{0};
     std::atomic<bool> prefetch_ran{false};
     auto player = scheduler.submit("seg-0", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
+      player_tid = current_tid();
       player_started.count_down();
       player_gate.opened.wait();
       return {};
     });
     player_started.wait();
+    workers.erase(player_tid);
+    const pid_t idle = *workers.begin();
+    ASSERT_TRUE(eventually([&] { return thread_state(idle).asleep; })) << "the other worker waits for work";
+    const long switches = thread_state(idle).voluntary_switches;
     std::latch prefetch_done(1);
     auto prefetch = scheduler.submit("seg-1", Priority::Prefetch, "p", [&](SegmentBuffer&) -> Status {
       prefetch_ran = true;
@@ -142,8 +163,11 @@ TEST(Scheduler, PrefetchWaitsWhileAPlayerJobRuns) {
     });
     ASSERT_TRUE(prefetch.ok() && *prefetch);
     if (yields) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time in which it could have started
+      // The submit woke the idle worker (the only one waiting); it must have gone back to sleep
+      // without the prefetch.
+      ASSERT_TRUE(asleep_again(idle, switches)) << "the idle worker never went back to waiting";
       EXPECT_FALSE(prefetch_ran) << "prefetch started next to a running player job";
+      EXPECT_TRUE(scheduler.pending("seg-1"));
       player_gate.open();
       prefetch_done.wait();
     } else {
@@ -162,16 +186,24 @@ TEST(Scheduler, PrefetchWaitsWhileAPlayerJobRuns) {
 struct PausingPrefetch {
   Gate reach_pause;  // opened: the job goes on to its pause point
   std::latch started{1};
+  std::atomic<pid_t> tid{0};
+  std::atomic<bool> at_pause{false};
   std::atomic<bool> past_pause{false};
   PausableJobFunction job() {
     return [this](SegmentBuffer&, const PausePoint& pause) -> Status {
+      tid = current_tid();
       started.count_down();
       reach_pause.opened.wait();
+      at_pause = true;
       pause();
       past_pause = true;
       return {};
     };
   }
+  // Seen asleep after reaching its pause point: inside pause(), or done with the job (then
+  // past_pause says so). Nothing else in the test holds the scheduler's lock meanwhile, so the
+  // only wait there is the pause itself.
+  bool held_or_done() const { return eventually([this] { return at_pause && thread_state(tid).asleep; }); }
 };
 
 // A prefetch job that has started (short of its pause point) next to a player job that runs
@@ -203,7 +235,7 @@ TEST(Scheduler, RunningPrefetchPausesWhileAPlayerJobRuns) {
   PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1});
   ASSERT_TRUE(s.background && s.player);
   s.prefetch.reach_pause.open();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // time in which it could have gone on
+  ASSERT_TRUE(s.prefetch.held_or_done());
   EXPECT_FALSE(s.prefetch.past_pause) << "prefetch went on next to a running player job";
   s.player_gate.open();
   wait_done(s.background);
@@ -231,8 +263,8 @@ TEST(Scheduler, PausedPrefetchGoesOnWhenAPlayerQueuesForItsWorker) {
   PrefetchBesideAPlayer s({.workers = 2, .background_workers = 1});
   ASSERT_TRUE(s.background && s.player);
   s.prefetch.reach_pause.open();
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_FALSE(s.prefetch.past_pause);
+  ASSERT_TRUE(s.prefetch.held_or_done());
+  EXPECT_FALSE(s.prefetch.past_pause) << "prefetch went on next to a running player job";
   std::latch second_ran(1);
   auto second = s.scheduler.submit("seg-80", Priority::Player, "p", [&](SegmentBuffer&) -> Status {
     second_ran.count_down();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "expected_plan.hpp"
 #include "transcode_support.hpp"
 
 namespace osslive::transcode::testing {
@@ -19,9 +20,13 @@ struct SourceCase {
   std::string name;
   std::string file;     // output name, its extension picks the container
   std::string command;  // ffmpeg arguments producing it (inputs and codecs)
-  bool video = true;
-  bool audio = true;
+  // What the output must be, stated here rather than read from the code under test: the frame
+  // rate ("" no video; "avg": ffprobe's average rate, for a VFR source) and the AAC rate (0 none).
+  std::string fps;
+  std::int64_t sample_rate = 0;
   bool psnr = true;     // compare with one continuous ffmpeg CLI transcode
+  bool video() const { return !fps.empty(); }
+  bool audio() const { return sample_rate > 0; }
 };
 
 const std::string kVideo25 = "-f lavfi -i testsrc2=size=320x240:rate=25:duration=11 ";
@@ -31,25 +36,25 @@ const std::string kX264 = "-c:v libx264 -preset ultrafast -pix_fmt yuv420p ";
 
 std::vector<SourceCase> cases() {
   return {
-      {"mp4_25fps_bframes", "a.mp4", kVideo25 + kSine48 + "-ac 2 -c:v libx264 -preset veryfast -bf 3 -pix_fmt yuv420p -c:a aac"},
-      {"mkv_2997", "b.mkv", "-f lavfi -i testsrc2=size=320x240:rate=30000/1001:duration=11 " + kSine44 + kX264 + "-c:a aac"},
-      {"mp4_23976", "c.mp4", "-f lavfi -i testsrc2=size=320x240:rate=24000/1001:duration=11 " + kSine48 + kX264 + "-c:a aac"},
-      {"flv_60fps", "d.flv", "-f lavfi -i testsrc2=size=320x240:rate=60:duration=11 " + kSine44 + kX264 + "-c:a aac"},
+      {"mp4_25fps_bframes", "a.mp4", kVideo25 + kSine48 + "-ac 2 -c:v libx264 -preset veryfast -bf 3 -pix_fmt yuv420p -c:a aac", "25", 48000},
+      {"mkv_2997", "b.mkv", "-f lavfi -i testsrc2=size=320x240:rate=30000/1001:duration=11 " + kSine44 + kX264 + "-c:a aac", "30000/1001", 44100},
+      {"mp4_23976", "c.mp4", "-f lavfi -i testsrc2=size=320x240:rate=24000/1001:duration=11 " + kSine48 + kX264 + "-c:a aac", "24000/1001", 48000},
+      {"flv_60fps", "d.flv", "-f lavfi -i testsrc2=size=320x240:rate=60:duration=11 " + kSine44 + kX264 + "-c:a aac", "60", 44100},
       {"mp4_vfr", "e.mp4", "-f lavfi -i testsrc2=size=320x240:rate=30:duration=11 " + kSine48 +
-                               "-vf \"select='lt(mod(n\\,10)\\,7)'\" -vsync vfr " + kX264 + "-c:a aac"},
-      {"mp4_rotate90", "f.mp4", kVideo25 + kSine48 + kX264 + "-c:a aac -metadata:s:v rotate=90"},
+                               "-vf \"select='lt(mod(n\\,10)\\,7)'\" -vsync vfr " + kX264 + "-c:a aac", "avg", 48000},
+      {"mp4_rotate90", "f.mp4", kVideo25 + kSine48 + kX264 + "-c:a aac -metadata:s:v rotate=90", "25", 48000},
       {"avi_odd_size", "g.avi", "-f lavfi -i testsrc2=size=321x241:rate=25:duration=11 " + kSine44 +
-                                    "-c:v mpeg4 -q:v 3 -c:a libmp3lame"},
-      {"mp4_audio_offset", "h.mp4", kVideo25 + "-itsoffset 1.5 " + kSine48 + kX264 + "-c:a aac"},
-      {"ts_start_10s", "i.ts", kVideo25 + kSine48 + kX264 + "-c:a aac -output_ts_offset 10"},
-      {"mp4_no_audio", "j.mp4", kVideo25 + kX264, true, false},
-      {"mp3_audio_only", "k.mp3", kSine44 + "-c:a libmp3lame", false, true, false},
-      {"wav_audio_only", "l.wav", kSine48 + "-c:a pcm_s16le", false, true, false},
-      {"mkv_5_1", "m.mkv", kVideo25 + kSine48 + "-ac 6 " + kX264 + "-c:a ac3"},
-      {"mkv_10bit", "n.mkv", kVideo25 + kSine48 + "-c:v libx264 -preset ultrafast -pix_fmt yuv420p10le -c:a aac"},
-      {"mpeg_ps", "o.mpg", kVideo25 + kSine48 + "-c:v mpeg2video -q:v 3 -c:a mp2 -f mpeg"},
-      {"webm_vp9_opus", "p.webm", kVideo25 + kSine48 + "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 300k -c:a libopus"},
-      {"wmv", "q.wmv", kVideo25 + kSine44 + "-c:v wmv2 -q:v 4 -c:a wmav2"},
+                                    "-c:v mpeg4 -q:v 3 -c:a libmp3lame", "25", 44100},
+      {"mp4_audio_offset", "h.mp4", kVideo25 + "-itsoffset 1.5 " + kSine48 + kX264 + "-c:a aac", "25", 48000},
+      {"ts_start_10s", "i.ts", kVideo25 + kSine48 + kX264 + "-c:a aac -output_ts_offset 10", "25", 48000},
+      {"mp4_no_audio", "j.mp4", kVideo25 + kX264, "25", 0},
+      {"mp3_audio_only", "k.mp3", kSine44 + "-c:a libmp3lame", "", 44100, false},
+      {"wav_audio_only", "l.wav", kSine48 + "-c:a pcm_s16le", "", 48000, false},
+      {"mkv_5_1", "m.mkv", kVideo25 + kSine48 + "-ac 6 " + kX264 + "-c:a ac3", "25", 48000},
+      {"mkv_10bit", "n.mkv", kVideo25 + kSine48 + "-c:v libx264 -preset ultrafast -pix_fmt yuv420p10le -c:a aac", "25", 48000},
+      {"mpeg_ps", "o.mpg", kVideo25 + kSine48 + "-c:v mpeg2video -q:v 3 -c:a mp2 -f mpeg", "25", 48000},
+      {"webm_vp9_opus", "p.webm", kVideo25 + kSine48 + "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 300k -c:a libopus", "25", 48000},
+      {"wmv", "q.wmv", kVideo25 + kSine44 + "-c:v wmv2 -q:v 4 -c:a wmav2", "25", 44100},
   };
 }
 
@@ -76,23 +81,49 @@ double luma_psnr(const std::string& a, const std::string& b) {
   return mse == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 / mse);
 }
 
+// The source as ffprobe reports it: the container's duration and start time (exact microseconds)
+// and the first video stream's average frame rate.
+struct SourceFacts {
+  std::int64_t duration_us = 0;
+  std::int64_t start_us = 0;
+  ExactRate average_fps;
+};
+
+SourceFacts source_facts(const fs::path& source) {
+  SourceFacts out;
+  auto j = nlohmann::json::parse(capture("ffprobe -v error -show_entries format=duration,start_time:stream=codec_type,"
+                                         "avg_frame_rate -of json '" + source.string() + "'"),
+                                 nullptr, false);
+  if (j.is_discarded()) return out;
+  const auto format = j.value("format", nlohmann::json::object());
+  out.duration_us = microseconds(format.value("duration", "0"));
+  out.start_us = microseconds(format.value("start_time", "0"));
+  for (const auto& stream : j.value("streams", nlohmann::json::array())) {
+    if (stream.value("codec_type", "") == "video") {
+      out.average_fps = rate_of(stream.value("avg_frame_rate", "0/1"));
+      break;
+    }
+  }
+  return out;
+}
+
 // The smallest per-frame luma PSNR of the concatenation against the source picture the
 // contract names for each output frame k: the last source frame at or before origin + k / F
-// (within 1 ms, for containers that round frame times to milliseconds), decoded and autorotated by the ffmpeg CLI. A frame off by one
+// (within 1 ms, for containers that round frame times to milliseconds), decoded and autorotated by
+// the ffmpeg CLI. The origin is the source's start time as ffprobe reports it. A frame off by one
 // at a join drops far below the coding noise.
-double min_psnr(const fs::path& ours, const fs::path& source, const Playlist& p) {
-  const auto& v = *p.manifest.params.video;
+double min_psnr(const fs::path& ours, const fs::path& source, int width, int height, std::int64_t origin_us, ExactRate fps) {
   std::vector<double> times;
   std::istringstream lines(capture("ffprobe -v error -select_streams v:0 -show_entries frame=best_effort_timestamp_time "
                                    "-of csv=p=0 '" + source.string() + "'"));
   for (std::string line; std::getline(lines, line);) {
     if (!line.empty()) times.push_back(std::atof(line.c_str()));
   }
-  const auto out = gray_frames(ours, v.width, v.height);
-  const auto src = gray_frames(source, v.width, v.height);
+  const auto out = gray_frames(ours, width, height);
+  const auto src = gray_frames(source, width, height);
   if (out.empty() || src.size() != times.size()) return -1;
-  const double origin = static_cast<double>(p.manifest.params.origin_us) / 1e6;
-  const double frame = static_cast<double>(v.frame_rate.den) / static_cast<double>(v.frame_rate.num);
+  const double origin = static_cast<double>(origin_us) / 1e6;
+  const double frame = static_cast<double>(fps.den) / static_cast<double>(fps.num);
   double worst = 1000;
   for (std::size_t k = 0; k < out.size(); ++k) {
     const double instant = origin + static_cast<double>(k) * frame + 0.001 + 1e-6;
@@ -110,20 +141,47 @@ TEST_P(SourceMatrix, EverySegmentJoinsItsNeighbours) {
   const fs::path source = work_dir() / c.file;
   ASSERT_TRUE(run(ffmpeg() + c.command + " '" + source.string() + "'")) << c.command;
 
+  // What every check below expects, from the document and ffprobe, not from src/hls.
+  const SourceFacts facts = source_facts(source);
+  ASSERT_GT(facts.duration_us, 0);
+  const ExactRate f = !c.video() ? ExactRate{} : c.fps == "avg" ? facts.average_fps : rate_of(c.fps);
+  const std::int64_t r = c.sample_rate;
+  ASSERT_TRUE(!c.video() || f.num > 0);
+  const ExpectedPlan want = expected_plan(facts.duration_us, f, r, 5000);
+
   process::HlsM3u8 request;
   request.st_ms = 5000;
   auto playlist = make_playlist(source, request);
   ASSERT_TRUE(playlist.ok()) << playlist.error().to_string();
   const Playlist& p = *playlist;
-  ASSERT_EQ(p.manifest.params.video.has_value(), c.video);
-  ASSERT_EQ(p.manifest.params.audio.has_value(), c.audio);
-  ASSERT_GE(p.plan.segments.size(), 2u);
+  ASSERT_EQ(p.manifest.params.video.has_value(), c.video());
+  ASSERT_EQ(p.manifest.params.audio.has_value(), c.audio());
+  ASSERT_GE(want.segments.size(), 2u);
+
+  // The plan osslive made is the one computed from the document.
+  if (c.video()) {
+    EXPECT_EQ(p.plan.frame_rate.num * f.den, f.num * p.plan.frame_rate.den) << "output frame rate";
+  }
+  if (c.audio()) {
+    EXPECT_EQ(p.plan.sample_rate, r);
+  }
+  EXPECT_EQ(p.plan.total_video_frames, want.total_video_frames);
+  EXPECT_EQ(p.plan.total_audio_frames, want.total_audio_frames);
+  ASSERT_EQ(p.plan.segments.size(), want.segments.size());
+  for (std::size_t i = 0; i < want.segments.size(); ++i) {
+    SCOPED_TRACE("plan of segment " + std::to_string(i));
+    const hls::Segment& got = p.plan.segments[i];
+    const ExpectedSegment& w = want.segments[i];
+    EXPECT_EQ(got.first_video_frame, w.first_video_frame);
+    EXPECT_EQ(got.video_frames, w.video_frames);
+    EXPECT_EQ(got.first_audio_frame, w.first_audio_frame);
+    EXPECT_EQ(got.audio_frames, w.audio_frames);
+    EXPECT_EQ(hls::format_extinf(got.duration), w.extinf) << "EXTINF";
+  }
 
   auto segments = make_all(p, source);
   ASSERT_TRUE(segments.ok()) << segments.error().to_string();
 
-  const media::Rational f = p.plan.frame_rate;
-  const std::int64_t r = p.plan.sample_rate;
   std::vector<StreamPackets> probes;
   std::string concatenation;
   for (std::size_t i = 0; i < segments->size(); ++i) {
@@ -134,33 +192,32 @@ TEST_P(SourceMatrix, EverySegmentJoinsItsNeighbours) {
     concatenation += bytes;
     probes.push_back(probe_ts(write_file(c.name + "-" + std::to_string(i) + ".ts", bytes)));
     const StreamPackets& s = probes.back();
-    const hls::Segment& seg = p.plan.segments[i];
+    const ExpectedSegment& w = want.segments[i];
     SCOPED_TRACE("segment " + std::to_string(i));
-    if (c.video) {
-      ASSERT_EQ(static_cast<std::int64_t>(s.video.size()), seg.video_frames);
+    if (c.video()) {
+      ASSERT_EQ(static_cast<std::int64_t>(s.video.size()), w.video_frames);
       EXPECT_TRUE(s.video.front().key) << "the first frame must be a keyframe";
       EXPECT_GT(s.video.front().dts, 0) << "DTS must stay positive with B-frames";
-      EXPECT_NEAR(min_pts(s.video), kOffset + ticks(seg.first_video_frame, f.num, f.den), 1);
-      EXPECT_NEAR(max_pts(s.video), kOffset + ticks(seg.first_video_frame + seg.video_frames - 1, f.num, f.den), 1);
+      EXPECT_NEAR(min_pts(s.video), kOffset + ticks(w.first_video_frame, f.num, f.den), 1);
+      EXPECT_NEAR(max_pts(s.video), kOffset + ticks(w.first_video_frame + w.video_frames - 1, f.num, f.den), 1);
       EXPECT_EQ(s.width, p.manifest.params.video->width);
       EXPECT_EQ(s.height, p.manifest.params.video->height);
       EXPECT_EQ(s.pix_fmt, p.manifest.params.video->pix_fmt);
       // |EXTINF - measured| < one frame.
-      const double measured = static_cast<double>(max_pts(s.video) - min_pts(s.video)) / 90000 +
-                              static_cast<double>(f.den) / static_cast<double>(f.num);
-      EXPECT_LT(std::abs(measured - seg.duration.to_double()), static_cast<double>(f.den) / static_cast<double>(f.num));
-      EXPECT_EQ(hls::format_extinf(seg.duration), hls::format_extinf(media::Rational{seg.video_frames * f.den, f.num}));
+      const double frame = static_cast<double>(f.den) / static_cast<double>(f.num);
+      const double measured = static_cast<double>(max_pts(s.video) - min_pts(s.video)) / 90000 + frame;
+      EXPECT_LT(std::abs(measured - std::atof(w.extinf.c_str())), frame);
     } else {
       EXPECT_TRUE(s.video.empty());
     }
-    if (c.audio) {
-      ASSERT_EQ(static_cast<std::int64_t>(s.audio.size()), seg.audio_frames);
-      EXPECT_NEAR(min_pts(s.audio), kOffset + ticks(seg.first_audio_frame * 1024, r, 1), 1);
-      EXPECT_EQ(s.sample_rate, p.manifest.params.audio->sample_rate);
+    if (c.audio()) {
+      ASSERT_EQ(static_cast<std::int64_t>(s.audio.size()), w.audio_frames);
+      EXPECT_NEAR(min_pts(s.audio), kOffset + ticks(w.first_audio_frame * 1024, r, 1), 1);
+      EXPECT_EQ(s.sample_rate, r);
       EXPECT_EQ(s.channels, p.manifest.params.audio->channels);
-      if (!c.video) {
+      if (!c.video()) {
         const double measured = static_cast<double>(max_pts(s.audio) - min_pts(s.audio) + ticks(1024, r, 1)) / 90000;
-        EXPECT_LT(std::abs(measured - seg.duration.to_double()), 1024.0 / static_cast<double>(r));
+        EXPECT_LT(std::abs(measured - std::atof(w.extinf.c_str())), 1024.0 / static_cast<double>(r));
       }
     } else {
       EXPECT_TRUE(s.audio.empty());
@@ -180,23 +237,24 @@ TEST_P(SourceMatrix, EverySegmentJoinsItsNeighbours) {
       last_audio_dts = packet.dts;
     }
     if (i == 0) continue;
-    if (c.video) {
+    if (c.video()) {
       const auto step = static_cast<double>(90000 * f.den) / static_cast<double>(f.num);
       EXPECT_NEAR(static_cast<double>(min_pts(probes[i].video) - max_pts(probes[i - 1].video)), step, 1.0);
     }
-    if (c.audio) {
+    if (c.audio()) {
       EXPECT_NEAR(static_cast<double>(min_pts(probes[i].audio) - max_pts(probes[i - 1].audio)), 1024.0 * 90000 / r, 1.0);
     }
   }
 
   // The byte concatenation plays as one stream with every frame of the plan.
   const fs::path joined = write_file(c.name + "-all.ts", concatenation);
-  if (c.video) {
+  if (c.video()) {
     std::string frames = capture("ffprobe -v error -select_streams v:0 -count_frames -show_entries stream=nb_read_frames "
                                  "-of csv=p=0 '" + joined.string() + "'");
-    EXPECT_EQ(std::atoll(frames.c_str()), p.plan.total_video_frames);
+    EXPECT_EQ(std::atoll(frames.c_str()), want.total_video_frames);
     if (c.psnr) {
-      const double psnr = min_psnr(joined, source, p);
+      const auto& v = *p.manifest.params.video;
+      const double psnr = min_psnr(joined, source, v.width, v.height, facts.start_us, f);
       std::printf("[ %s ] worst frame luma PSNR against the source picture of the rule: %.2f dB\n", c.name.c_str(), psnr);
       EXPECT_GT(psnr, 30.0) << "a frame is off at a join or the picture rule differs";
     }
