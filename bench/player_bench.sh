@@ -14,7 +14,7 @@
 #   PLAYER_PARAMS= (extra hls/m3u8 parameters for osslive, e.g. st_5000)
 #   PLAYER_SEEK_AFTER_S=6 (the second viewer's seek)  PLAYER_LONG_SEEK_TO=0.6
 #   PLAYER_CONFIG=file (an osslive config file)  PLAYER_KEEP=1 (keep the work folder)  BENCH_LOG=file
-# About 15 min with 3 rounds (the 2-hour source takes a few of them to make).
+# About 15 min with 3 rounds on an idle machine, 30 min on a loaded one. Not a ctest test: timings.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
