@@ -26,9 +26,8 @@ parts=${PLAYER_PARTS:-startup,seek,viewers,rate2,rate4,long}
 export PLAYER_PARTS=$parts PLAYER_FILM_SECONDS=$seconds PLAYER_LONG_SECONDS=$long_seconds
 
 work=$(mktemp -d /tmp/osslive-player-bench.XXXXXX)
-NGINX_PID=
 cleanup() {
-  if [[ -n $NGINX_PID ]]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
+  bench_nginx_stop
   bench_stop || true
   if [[ -n ${PLAYER_KEEP:-} ]]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -95,41 +94,10 @@ cp "$BENCH_ROOT/bench/player_page.html" "$BENCH_ROOT/bench/player_page.js" "$www
 cp "$BENCH_ROOT/tests/clients/node_modules/hls.js/dist/hls.min.js" "$www/"
 
 # ---- nginx: the page, hls.js and the static HLS, uncached (every run fetches every byte) ----
-free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
-ngx=$work/nginx
-mkdir -p "$ngx/tmp"
 chmod -R a+rX "$work"  # nginx workers run as nobody
-port=$(free_port)
-cat >"$ngx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 2;
-pid $ngx/nginx.pid;
-error_log $ngx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  types { video/MP2T ts; application/vnd.apple.mpegurl m3u8; text/html html; text/javascript js; }
-  default_type application/octet-stream;
-  add_header Cache-Control no-store;
-  client_body_temp_path $ngx/tmp/body;
-  proxy_temp_path $ngx/tmp/proxy;
-  fastcgi_temp_path $ngx/tmp/fastcgi;
-  uwsgi_temp_path $ngx/tmp/uwsgi;
-  scgi_temp_path $ngx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    root $www;
-  }
-}
-EOF
-nginx -p "$ngx/" -e "$ngx/error.log" -c "$ngx/nginx.conf" &
-NGINX_PID=$!
-export PLAYER_STATIC=http://127.0.0.1:$port
-for _ in $(seq 50); do curl -sf -o /dev/null "$PLAYER_STATIC/film/index.m3u8" && break; sleep 0.1; done
-curl -sf -o /dev/null "$PLAYER_STATIC/film/index.m3u8" || { cat "$ngx/error.log" >&2; exit 1; }
+# Uncached, so that every run fetches every byte.
+bench_nginx "$www" "$work/nginx" /film/index.m3u8 'add_header Cache-Control no-store;'
+export PLAYER_STATIC=$NGINX_URL
 
 # ---- osslive on the same data: the sources were dropped into the bucket's folder ----
 bench_start "$data" ${PLAYER_CONFIG:+--config "$PLAYER_CONFIG"}
