@@ -50,3 +50,52 @@ bench_need() {
   [[ $(id -u) == 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 }
+
+# A free TCP port on loopback.
+bench_free_port() {
+  node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"
+}
+
+# bench_nginx ROOT DIR PROBE [EXTRA]: nginx serving ROOT on a free loopback port, with sendfile and
+# tcp_nopush as osslive serves stored objects; its config, logs and temp files go in DIR, EXTRA
+# adds http{} directives. Waits until PROBE (a path) answers; sets NGINX_PID and NGINX_URL.
+bench_nginx() {
+  local root=$1 dir=$2 probe=$3 extra=${4:-} port
+  mkdir -p "$dir/tmp"
+  port=$(bench_free_port)
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  types { video/MP2T ts; application/vnd.apple.mpegurl m3u8; text/html html; text/javascript js; }
+  default_type application/octet-stream;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  $extra
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+  }
+}
+EOF
+  nginx -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" &
+  NGINX_PID=$!
+  NGINX_URL=http://127.0.0.1:$port
+  for _ in $(seq 50); do curl -sf -o /dev/null "$NGINX_URL$probe" && return 0; sleep 0.1; done
+  curl -sf -o /dev/null "$NGINX_URL$probe" || { cat "$dir/error.log" >&2; return 1; }
+}
+
+bench_nginx_stop() {
+  if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
+  NGINX_PID=
+}

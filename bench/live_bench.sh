@@ -41,9 +41,8 @@ export LIVE_OUT_SIZE=${LIVE_OUT_SIZE:-1280x720} LIVE_ST_MS=${LIVE_ST_MS:-10000} 
 
 work=$(mktemp -d /tmp/osslive-live-bench.XXXXXX)
 export LIVE_WORK=$work
-NGINX_PID=
 cleanup() {
-  if [[ -n $NGINX_PID ]]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
+  bench_nginx_stop
   bench_stop || true
   if [[ -n ${LIVE_KEEP:-} ]]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -101,8 +100,6 @@ wrk_row() {
   WRK_RPS=$rps WRK_MBS=$mbs
 }
 
-free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
-
 # ---- a, b, c: prefetch off, so one request is one transcode ----
 if [[ $parts == *[abc]* ]]; then
   # hls/m3u8's ta is [10, 30] (no ta_0): prefetch is turned off on the server instead; with it, the
@@ -114,39 +111,9 @@ if [[ $parts == *[abc]* ]]; then
   node "$BENCH_ROOT/bench/live_bench.mjs" cold
 
   if [[ $parts == *c* ]]; then
-    ngx=$work/nginx
-    mkdir -p "$ngx/tmp"
     chmod 755 "$work" "$work/www"  # nginx workers run as nobody
     chmod 644 "$work"/www/*
-    port=$(free_port)
-    cat >"$ngx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 2;
-pid $ngx/nginx.pid;
-error_log $ngx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  types { video/MP2T ts; }
-  default_type application/octet-stream;
-  client_body_temp_path $ngx/tmp/body;
-  proxy_temp_path $ngx/tmp/proxy;
-  fastcgi_temp_path $ngx/tmp/fastcgi;
-  uwsgi_temp_path $ngx/tmp/uwsgi;
-  scgi_temp_path $ngx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/www;
-  }
-}
-EOF
-    nginx -p "$ngx/" -e "$ngx/error.log" -c "$ngx/nginx.conf" &
-    NGINX_PID=$!
-    for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/seg-0.ts" && break; sleep 0.1; done
-    curl -sf -o /dev/null "http://127.0.0.1:$port/seg-0.ts" || { cat "$ngx/error.log" >&2; exit 1; }
+    bench_nginx "$work/www" "$work/nginx" /seg-0.ts || exit 1
 
     echo
     echo "### c. stored segments ($(cat "$work/c.txt")), wrk ${wrk_threads} threads, ${wrk_connections} connections, ${wrk_seconds} s each, ${wrk_rounds} rounds"
@@ -161,7 +128,7 @@ EOF
       live_rps+=("$WRK_RPS") live_mbs+=("$WRK_MBS")
       wrk_row "$round | osslive, presigned GET" "$OSS_ENDPOINT" "$work/plain.lua"
       plain_rps+=("$WRK_RPS") plain_mbs+=("$WRK_MBS")
-      wrk_row "$round | nginx $(nginx -v 2>&1 | cut -d/ -f2), same files" "http://127.0.0.1:$port" "$work/nginx.lua"
+      wrk_row "$round | nginx $(nginx -v 2>&1 | cut -d/ -f2), same files" "$NGINX_URL" "$work/nginx.lua"
       ngx_rps+=("$WRK_RPS") ngx_mbs+=("$WRK_MBS")
     done
     med() { printf '%s\n' "$@" | median; }

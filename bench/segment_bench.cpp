@@ -3,6 +3,7 @@
 // (fresh_*), then the same job again, as a running server that has made segments before does it
 // (with the server's allocator setting, core/memory.hpp).
 //   segment_bench SOURCE OUT.ts INDEX [st_ms] [WxH] [crf] [ab] [threads] [encoder_threads]
+//   (SEGMENT_INITSEG=1000-2000 adds header segments, as hls/m3u8's initseg does)
 // Prints: probe_s=<s> segment_s=<s> first_byte_s=<s> fresh_segment_s=<s> fresh_first_byte_s=<s>
 //         bytes=<n> start_s=<s> duration_s=<s> segments=<n> index=<n>
 #include <chrono>
@@ -50,6 +51,15 @@ int main(int argc, char** argv) {
     request.sopt = 0;
   }
   if (argc > 6) request.crf = std::atoi(argv[6]);
+  // Header segments, e.g. SEGMENT_INITSEG=1000-2000-4000 (hls/m3u8's initseg).
+  if (const char* initseg = std::getenv("SEGMENT_INITSEG")) {
+    for (const char* at = initseg; *at != '\0';) {
+      char* end = nullptr;
+      request.initseg_ms.push_back(std::strtoll(at, &end, 10));
+      at = *end == '-' ? end + 1 : end;
+      if (end == at && *end != '\0') return fail("SEGMENT_INITSEG must be durations in ms joined by '-'");
+    }
+  }
   if (argc > 7) request.ab = std::atoll(argv[7]);
   osslive::transcode::TranscodeOptions options;
   if (argc > 8) options.threads = std::atoi(argv[8]);

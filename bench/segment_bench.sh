@@ -2,8 +2,12 @@
 # One cold 10 s segment (segment 2 of a 1080p30 H.264/AAC source) made by transcode_segment,
 # next to the ffmpeg CLI making the same range, in the same run: wall time, first byte, size and
 # PSNR against the scaled source range. osslive's row is a job in a process that has made a
-# segment before (as a running server has); the first job of a fresh process is shown as well. Then a segment at 90% of a 2-hour source next to segment 0.
-#   bench/segment_bench.sh            (SEGMENT_BENCH=path skips the build; THREADS=n per job)
+# segment before (as a running server has); the first job of a fresh process is shown as well.
+# Size and PSNR are compared with the CLI twice: at its defaults (keyframes every 250 frames and at
+# scene cuts) and at the segment's own keyframe settings (a closed GOP of 2 s, no scene cuts).
+# Then a segment at 90% of a 2-hour source next to segment 0.
+#   bench/segment_bench.sh            (SEGMENT_BENCH=path skips the build; THREADS=n per job;
+#                                      LONG=0 skips the 2-hour source)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d /tmp/osslive-segment-bench.XXXXXX)
@@ -48,9 +52,14 @@ ffmpeg -v error -ss "$start" -i "$src" -t 10 -vf scale=1280:720 -c:v libx264 -pr
 c_end=$(date +%s.%N)
 c_time=$(echo "$c_end - $c_start" | bc -l)
 c_size=$(stat -c %s "$work/cli.ts")
+# The segment's keyframe rule at 30 fps: an IDR every 60 frames, closed GOPs, no scene cuts.
+ffmpeg -v error -ss "$start" -i "$src" -t 10 -vf scale=1280:720 -c:v libx264 -preset veryfast -crf 23 \
+  -g 60 -keyint_min 60 -sc_threshold 0 -flags +cgop -c:a aac -b:a 128k -f mpegts "$work/cli_gop.ts"
+g_size=$(stat -c %s "$work/cli_gop.ts")
 
 o_psnr=$(psnr "$work/osslive.ts" "$start")
 c_psnr=$(psnr "$work/cli.ts" "$start")
+g_psnr=$(psnr "$work/cli_gop.ts" "$start")
 
 printf '\n1080p30 -> 1280x720 H.264 crf 23 veryfast + AAC 128k, segment 2 (%s s, 10 s), threads %s, %s cores\n' \
   "$start" "$threads" "$(nproc)"
@@ -59,11 +68,15 @@ printf '|%s|%s|%s|%s|%s|\n' "--------------------------------" "----------" "---
 printf '| %-30s | %8.2f | %12.3f | %9d | %9s |\n' "osslive segment" "$o_time" "$o_first" "$((o_size / 1024))" "$o_psnr"
 printf '| %-30s | %8.2f | %12.3f | %9s | %9s |\n' "osslive, first job of process" "$f_time" "$f_first" "" ""
 printf '| %-30s | %8.2f | %12s | %9d | %9s |\n' "ffmpeg CLI -ss/-t" "$c_time" "" "$((c_size / 1024))" "$c_psnr"
+printf '| %-30s | %8s | %12s | %9d | %9s |\n' "CLI, same GOP as the segment" "" "" "$((g_size / 1024))" "$g_psnr"
 printf '| %-30s | %8.2f | %12.3f | %9.2f | %9s |\n' "ratio osslive/CLI" "$(echo "$o_time / $c_time" | bc -l)" \
   "$(echo "$o_first / $c_time" | bc -l)" "$(echo "$o_size / $c_size" | bc -l)" ""
+printf '| %-30s | %8s | %12s | %9.3f | %9s |\n' "ratio osslive/CLI same GOP" "" "" \
+  "$(echo "$o_size / $g_size" | bc -l)" "$(echo "$o_psnr - $g_psnr" | bc -l | xargs printf '%+.2f')"
 printf '| %-30s | %8.2f | %12.3f | %9s | %9s |\n' "ratio first job/CLI" "$(echo "$f_time / $c_time" | bc -l)" \
   "$(echo "$f_first / $c_time" | bc -l)" "" ""
 
+[[ ${LONG:-1} == 0 ]] && exit 0
 echo "making a 2-hour source by repeating it..." >&2
 for _ in $(seq 120); do echo "file '$src'"; done >"$work/list.txt"
 ffmpeg -v error -f concat -safe 0 -i "$work/list.txt" -c copy "$work/long.mp4"

@@ -10,6 +10,7 @@
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/cpu.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
@@ -35,6 +36,21 @@ Status send_and_receive(AVCodecContext* context, const AVFrame* frame, AVPacket*
   if (rc == AVERROR_EOF) return {};  // flushed twice
   if (rc < 0) return Error(Errc::InternalError, std::string("encoder ") + context->codec->name + ": " + av_error_text(rc));
   return receive_packets(context, packet, on_packet);
+}
+
+// x264 0.164 on its AVX-512 code gives bytes that depend on what the heap held before it ran:
+// the same pictures encoded twice made different segments whenever other work (a decode-ahead
+// thread, another job) had left different leftovers in the memory x264 was given. It showed with
+// B-frames at every size tried up to 320 wide and on small pictures without them, in x264 alone
+// too (docs/PERFORMANCE.md, "B-frames"; tests/unit/transcode/determinism_test.cpp). On its AVX2
+// code the bytes stayed the same whatever the heap held. Only where libavutil sees AVX-512 is the
+// set named; elsewhere x264 detects the CPU itself.
+std::string x264_params() {
+  // The lookahead on the calling thread: one thread fewer on a machine whose cores the job's
+  // decoder and scaler already share.
+  std::string params = "sync-lookahead=0";
+  if ((av_get_cpu_flags() & AV_CPU_FLAG_AVX512) != 0) params += ":asm=AVX2";
+  return params;
 }
 
 void set(DictionaryPtr& options, const char* key, const std::string& value) {
@@ -97,11 +113,7 @@ Result<VideoEncoder> VideoEncoder::open(const VideoEncoderSettings& s) {
     set(options, "x265-params", params);
   } else {
     set(options, "sc_threshold", "0");
-    // With frame threads x264 runs its lookahead on a thread of its own; how far that thread has
-    // got when the MB-tree pass runs depends on timing, and a segment made under load came out
-    // different once in CI (mkv_5_1). On the calling thread the lookahead sees the same frames
-    // every time. B-frames are off for the same reason (video_track.cpp).
-    set(options, "x264-params", "sync-lookahead=0");
+    set(options, "x264-params", x264_params());
   }
   AVDictionary* raw = options.release();
   int rc = avcodec_open2(c, codec, &raw);
