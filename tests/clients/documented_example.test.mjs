@@ -145,7 +145,7 @@ describe('whole-video initd and the documented defaults', () => {
 
   test('initd past the end (or negative) makes every segment, and a kill -9 does not stop it', async () => {
     // Segments already published, read from the data folder while no server runs.
-    const keys2 = () => readdirSync(path.join(dataDir, 'media', 'out')).filter((n) => n.endsWith('.ts'));
+    const storedSegmentFiles = () => readdirSync(path.join(dataDir, 'media', 'out')).filter((n) => n.endsWith('.ts'));
     for (const [initd, name] of [['initd_-1', 'neg'], ['initd_99999999', 'past']]) {
       const r = await postPlaylist(oss, 'in/long.mp4', `out/${name}.m3u8`, `st_5000,${initd}`);
       assert.equal(r.json.Duration, 36);
@@ -157,7 +157,7 @@ describe('whole-video initd and the documented defaults', () => {
     const notes = path.join(dataDir, '.osslive', 'notes', 'initd');
     assert.ok(readdirSync(notes).length >= 1, 'an initd run in progress leaves a note');
     await killHard(server);
-    const before = (await keys2()).length;
+    const before = storedSegmentFiles().length;
     assert.ok(before < 16, `${before} of 16 segments stored when the server was killed`);
     server = await startServer({ dataDir });
     oss = client(server, { bucket: 'media' });
