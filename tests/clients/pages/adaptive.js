@@ -25,7 +25,9 @@
   window.abr = {
     get state() { return state; },
 
-    load(url) {
+    // startHeight: the level to play from, chosen before the first fragment loads so that ABR
+    // never runs (a switch at once during start-up races hls.js's first appends).
+    load(url, startHeight) {
       hls?.destroy();
       state = { errors: [], stalls: [], warnings: [], joinProblems: [], frags: [], levelSwitches: [], audioSwitches: [],
         levels: [], audioTracks: [], subtitleTracks: [], cues: [], manifestParsed: false, ended: false, videoRanges: [], audioRanges: [],
@@ -39,6 +41,8 @@
       hls.on(E.MANIFEST_PARSED, (_, d) => {
         state.manifestParsed = true;
         state.levels = d.levels.map((l) => ({ height: l.height, bitrate: l.bitrate, codecs: `${l.videoCodec},${l.audioCodec}` }));
+        const start = d.levels.findIndex((l) => l.height === startHeight);
+        if (start >= 0) hls.loadLevel = start;  // manual from here on, with nothing buffered to flush
       });
       hls.on(E.AUDIO_TRACKS_UPDATED, (_, d) => { state.audioTracks = d.audioTracks.map((t) => ({ lang: t.lang, name: t.name })); });
       hls.on(E.SUBTITLE_TRACKS_UPDATED, (_, d) => {
@@ -73,11 +77,12 @@
       hls.attachMedia(v);
     },
 
-    async play(rate = 1) {
+    // Not awaited: play() stays pending until there is data to play, and the test's own waits
+    // report what the player was doing when there never is.
+    play(rate = 1) {
       const v = video();
       v.playbackRate = rate;
-      await v.play();
-      v.playbackRate = rate;
+      v.play().then(() => { v.playbackRate = rate; }, (e) => state.errors.push({ details: 'play() refused', fatal: true, reason: e.message }));
     },
 
     // 'next': at the next fragment boundary; 'current': at once (flushes the buffer ahead).

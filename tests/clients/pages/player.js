@@ -76,10 +76,22 @@
       hls.attachMedia(v);
     },
 
-    async play(rate = 1) {
+    // Bounded: play() stays pending while there is nothing to play, and a test waiting on it
+    // should fail saying where the player was, not run into its own timeout.
+    async play(rate = 1, { timeoutMs = 30000 } = {}) {
       const v = video();
       v.playbackRate = rate;
-      await v.play();
+      let timer;
+      const late = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`play() still pending after ${timeoutMs} ms at ${v.currentTime} s, ` +
+          `buffered ${JSON.stringify(Array.from({ length: v.buffered.length }, (_, i) => [v.buffered.start(i), v.buffered.end(i)]))}, ` +
+          `errors ${JSON.stringify(state.errors.slice(-5))}`)), timeoutMs);
+      });
+      try {
+        await Promise.race([v.play(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
       v.playbackRate = rate;
     },
 
