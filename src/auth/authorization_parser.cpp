@@ -56,40 +56,37 @@ Result<SignatureParts> parse_v1_header(std::string_view rest, std::string_view w
   return parts;
 }
 
-Result<SignatureParts> parse_v2_header(std::string_view rest, std::string_view whole) {
-  OSSLIVE_ASSIGN(auto params, split_params(rest, ':', whole));
-  SignatureParts parts;
-  parts.scheme = Scheme::V2Header;
-  for (const Param& param : params) {
-    if (iequals(param.name, "AccessKeyId")) parts.access_key_id = std::string(param.value);
-    else if (iequals(param.name, "Signature")) parts.signature = std::string(param.value);
-    else if (iequals(param.name, "AdditionalHeaders")) parts.additional_headers = parse_additional_headers(param.value);
-    else return bad_header("has an unknown OSS2 parameter", whole);
-  }
-  if (parts.access_key_id.empty() || parts.signature.empty())
-    return bad_header("OSS2 needs AccessKeyId and Signature", whole);
-  return parts;
-}
+// OSS2 and OSS4-HMAC-SHA256 headers: named parameters, each once, of which the scheme's key
+// parameter (AccessKeyId or Credential) and Signature are required.
+struct NamedHeader {
+  Scheme scheme;
+  char name_sep;
+  std::string_view algorithm;
+  std::string_view key_param;
+};
+constexpr NamedHeader kV2Header{Scheme::V2Header, ':', "OSS2", "AccessKeyId"};
+constexpr NamedHeader kV4Header{Scheme::V4Header, '=', kV4Algorithm, "Credential"};
 
-Result<SignatureParts> parse_v4_header(std::string_view rest, std::string_view whole) {
-  OSSLIVE_ASSIGN(auto params, split_params(rest, '=', whole));
+Result<SignatureParts> parse_named_header(const NamedHeader& form, std::string_view rest, std::string_view whole) {
+  OSSLIVE_ASSIGN(auto params, split_params(rest, form.name_sep, whole));
   SignatureParts parts;
-  parts.scheme = Scheme::V4Header;
-  bool has_credential = false;
+  parts.scheme = form.scheme;
+  bool has_key = false;
   for (const Param& param : params) {
-    if (iequals(param.name, "Credential")) {
-      OSSLIVE_TRY(parse_v4_credential(param.value, parts));
-      has_credential = true;
+    if (iequals(param.name, form.key_param)) {
+      if (form.scheme == Scheme::V4Header) OSSLIVE_TRY(parse_v4_credential(param.value, parts));
+      else parts.access_key_id = std::string(param.value);
+      has_key = true;
     } else if (iequals(param.name, "Signature")) {
       parts.signature = std::string(param.value);
     } else if (iequals(param.name, "AdditionalHeaders")) {
       parts.additional_headers = parse_additional_headers(param.value);
     } else {
-      return bad_header("has an unknown OSS4-HMAC-SHA256 parameter", whole);
+      return bad_header("has an unknown " + std::string(form.algorithm) + " parameter", whole);
     }
   }
-  if (!has_credential || parts.signature.empty())
-    return bad_header("OSS4-HMAC-SHA256 needs Credential and Signature", whole);
+  if (!has_key || parts.signature.empty())
+    return bad_header(std::string(form.algorithm) + " needs " + std::string(form.key_param) + " and Signature", whole);
   return parts;
 }
 
@@ -170,8 +167,8 @@ Result<SignatureParts> parse_authorization_header(std::string_view value) {
   std::string_view scheme = text.substr(0, space);
   std::string_view rest = trim(text.substr(space + 1));
   if (scheme == "OSS") return parse_v1_header(rest, value);
-  if (scheme == "OSS2") return parse_v2_header(rest, value);
-  if (scheme == kV4Algorithm) return parse_v4_header(rest, value);
+  if (scheme == kV2Header.algorithm) return parse_named_header(kV2Header, rest, value);
+  if (scheme == kV4Header.algorithm) return parse_named_header(kV4Header, rest, value);
   return bad_header("scheme must be OSS, OSS2 or OSS4-HMAC-SHA256", value);
 }
 

@@ -2,12 +2,27 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 
 #include "osslive/core/strings.hpp"
 
 namespace osslive {
+
+// The JSON form of each config section: keys are the member names (docs/configuration.md), and a
+// key left out keeps the member's default.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Credential, access_key_id, access_key_secret)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BucketConfig, name, acl)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HttpConfig, listen, io_threads, handler_threads, max_header_bytes,
+                                                max_object_bytes, memory_body_bytes, read_timeout_ms, idle_timeout_ms,
+                                                write_timeout_ms, max_connections, drain_timeout_ms)
+// credentials are read apart (each entry is checked), so they are not listed here.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuthConfig, max_clock_skew_s, endpoints, region)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TranscodeConfig, workers, threads_per_job, queue_limit, prefetch_limit,
+                                                retry_after_s, prefetch_yields_to_players, segment_timeout_ms,
+                                                max_source_width, max_source_height, max_source_duration_ms,
+                                                max_source_streams, x264_preset, x265_preset, keep_freed_memory_mb,
+                                                max_segment_bytes, failed_segment_retry_s)
+
 namespace {
 
 using nlohmann::json;
@@ -16,115 +31,60 @@ Error config_error(const std::string& where, const std::string& what) {
   return Error(Errc::InvalidArgument, "config " + where + ": " + what);
 }
 
-// Copies known keys of `object` into fields and rejects the rest.
-class Reader {
- public:
-  Reader(const json& object, std::string where) : object_(object), where_(std::move(where)) {}
-
-  template <typename T>
-  Status get(const char* key, T& out) {
-    seen_.insert(key);
-    auto it = object_.find(key);
-    if (it == object_.end() || it->is_null()) return {};
+// Reads one section into `out`: every key must be one `out` has (a typo must not fall back to a
+// default), a null keeps the default, and a value of the wrong type names its key.
+template <typename Section>
+Status read_section(const json& j, const std::string& where, Section& out) {
+  if (!j.is_object()) return config_error(where, "must be an object");
+  json merged = out;  // every key the section knows, with its value so far
+  for (const auto& [key, value] : j.items()) {
+    if (!merged.contains(key)) return config_error(where, "unknown key \"" + key + "\"");
+    if (value.is_null()) continue;
+    json trial = merged;
+    trial[key] = value;
     try {
-      out = it->get<T>();
+      (void)trial.get<Section>();
     } catch (const json::exception& e) {
-      return config_error(where_ + "." + key, e.what());
+      return config_error(where + "." + key, e.what());
     }
-    return {};
+    merged[key] = value;
   }
-
-  const json* child(const char* key) {
-    seen_.insert(key);
-    auto it = object_.find(key);
-    return it == object_.end() ? nullptr : &*it;
-  }
-
-  Status finish() const {
-    for (auto it = object_.begin(); it != object_.end(); ++it)
-      if (!seen_.count(it.key())) return config_error(where_, "unknown key \"" + it.key() + "\"");
-    return {};
-  }
-
- private:
-  const json& object_;
-  std::string where_;
-  std::set<std::string> seen_;
-};
-
-Status read_http(const json& j, HttpConfig& http) {
-  Reader r(j, "http");
-  OSSLIVE_TRY(r.get("listen", http.listen));
-  OSSLIVE_TRY(r.get("io_threads", http.io_threads));
-  OSSLIVE_TRY(r.get("handler_threads", http.handler_threads));
-  OSSLIVE_TRY(r.get("max_header_bytes", http.max_header_bytes));
-  OSSLIVE_TRY(r.get("max_object_bytes", http.max_object_bytes));
-  OSSLIVE_TRY(r.get("memory_body_bytes", http.memory_body_bytes));
-  OSSLIVE_TRY(r.get("read_timeout_ms", http.read_timeout_ms));
-  OSSLIVE_TRY(r.get("idle_timeout_ms", http.idle_timeout_ms));
-  OSSLIVE_TRY(r.get("write_timeout_ms", http.write_timeout_ms));
-  OSSLIVE_TRY(r.get("max_connections", http.max_connections));
-  OSSLIVE_TRY(r.get("drain_timeout_ms", http.drain_timeout_ms));
-  return r.finish();
+  merged.get_to(out);
+  return {};
 }
 
 Status read_auth(const json& j, AuthConfig& auth) {
-  Reader r(j, "auth");
-  OSSLIVE_TRY(r.get("max_clock_skew_s", auth.max_clock_skew_s));
-  OSSLIVE_TRY(r.get("endpoints", auth.endpoints));
-  OSSLIVE_TRY(r.get("region", auth.region));
-  if (const json* creds = r.child("credentials")) {
+  if (!j.is_object()) return config_error("auth", "must be an object");
+  json rest = j;
+  if (auto creds = rest.find("credentials"); creds != rest.end()) {
     if (!creds->is_array()) return config_error("auth.credentials", "must be an array");
     for (const json& c : *creds) {
-      if (!c.is_object()) return config_error("auth.credentials", "entries must be objects");
-      Reader cr(c, "auth.credentials[]");
       Credential cred;
-      OSSLIVE_TRY(cr.get("access_key_id", cred.access_key_id));
-      OSSLIVE_TRY(cr.get("access_key_secret", cred.access_key_secret));
-      OSSLIVE_TRY(cr.finish());
+      OSSLIVE_TRY(read_section(c, "auth.credentials[]", cred));
       if (cred.access_key_id.empty() || cred.access_key_secret.empty())
         return config_error("auth.credentials", "access_key_id and access_key_secret are required");
       auth.credentials.push_back(std::move(cred));
     }
+    rest.erase(creds);
   }
-  return r.finish();
+  return read_section(rest, "auth", auth);
 }
 
 Status read_transcode(const json& j, TranscodeConfig& t) {
-  Reader r(j, "transcode");
-  OSSLIVE_TRY(r.get("workers", t.workers));
-  OSSLIVE_TRY(r.get("threads_per_job", t.threads_per_job));
-  OSSLIVE_TRY(r.get("queue_limit", t.queue_limit));
-  OSSLIVE_TRY(r.get("prefetch_limit", t.prefetch_limit));
-  OSSLIVE_TRY(r.get("retry_after_s", t.retry_after_s));
-  OSSLIVE_TRY(r.get("prefetch_yields_to_players", t.prefetch_yields_to_players));
-  OSSLIVE_TRY(r.get("segment_timeout_ms", t.segment_timeout_ms));
-  OSSLIVE_TRY(r.get("max_source_width", t.max_source_width));
-  OSSLIVE_TRY(r.get("max_source_height", t.max_source_height));
-  OSSLIVE_TRY(r.get("max_source_duration_ms", t.max_source_duration_ms));
-  OSSLIVE_TRY(r.get("max_source_streams", t.max_source_streams));
-  OSSLIVE_TRY(r.get("x264_preset", t.x264_preset));
-  OSSLIVE_TRY(r.get("x265_preset", t.x265_preset));
-  OSSLIVE_TRY(r.get("keep_freed_memory_mb", t.keep_freed_memory_mb));
+  OSSLIVE_TRY(read_section(j, "transcode", t));
   if (t.keep_freed_memory_mb < 0 || t.keep_freed_memory_mb > 2047)
     return config_error("transcode.keep_freed_memory_mb", "must be 0..2047");
-  OSSLIVE_TRY(r.get("max_segment_bytes", t.max_segment_bytes));
   if (t.max_segment_bytes < 4096) return config_error("transcode.max_segment_bytes", "must be at least 4096");
-  OSSLIVE_TRY(r.get("failed_segment_retry_s", t.failed_segment_retry_s));
   if (t.failed_segment_retry_s < 0 || t.failed_segment_retry_s > 86400)
     return config_error("transcode.failed_segment_retry_s", "must be 0..86400");
-  return r.finish();
+  return {};
 }
 
 Status read_buckets(const json& j, std::vector<BucketConfig>& buckets) {
   if (!j.is_array()) return config_error("buckets", "must be an array");
   for (const json& b : j) {
-    if (!b.is_object()) return config_error("buckets", "entries must be objects");
-    Reader r(b, "buckets[]");
     BucketConfig bucket;
-    OSSLIVE_TRY(r.get("name", bucket.name));
-    OSSLIVE_TRY(r.get("acl", bucket.acl));
-    OSSLIVE_TRY(r.finish());
+    OSSLIVE_TRY(read_section(b, "buckets[]", bucket));
     if (bucket.acl != "private" && bucket.acl != "public-read")
       return config_error("buckets[" + bucket.name + "].acl", "must be private or public-read");
     buckets.push_back(std::move(bucket));
@@ -143,16 +103,24 @@ Result<Config> parse_config_json(std::string_view text) {
   }
   if (!root.is_object()) return config_error("file", "top level must be an object");
   Config config;
-  Reader r(root, "");
-  std::string data_dir;
-  OSSLIVE_TRY(r.get("data_dir", data_dir));
-  if (!data_dir.empty()) config.data_dir = data_dir;
-  OSSLIVE_TRY(r.get("log_level", config.log_level));
-  if (const json* j = r.child("http")) OSSLIVE_TRY(read_http(*j, config.http));
-  if (const json* j = r.child("auth")) OSSLIVE_TRY(read_auth(*j, config.auth));
-  if (const json* j = r.child("transcode")) OSSLIVE_TRY(read_transcode(*j, config.transcode));
-  if (const json* j = r.child("buckets")) OSSLIVE_TRY(read_buckets(*j, config.buckets));
-  OSSLIVE_TRY(r.finish());
+  for (const auto& [key, value] : root.items()) {
+    if (value.is_null()) continue;
+    if (key == "data_dir" || key == "log_level") {
+      if (!value.is_string()) return config_error(key, "must be a string");
+      if (key == "log_level") config.log_level = value.get<std::string>();
+      else if (!value.get_ref<const std::string&>().empty()) config.data_dir = value.get<std::string>();
+    } else if (key == "http") {
+      OSSLIVE_TRY(read_section(value, "http", config.http));
+    } else if (key == "auth") {
+      OSSLIVE_TRY(read_auth(value, config.auth));
+    } else if (key == "transcode") {
+      OSSLIVE_TRY(read_transcode(value, config.transcode));
+    } else if (key == "buckets") {
+      OSSLIVE_TRY(read_buckets(value, config.buckets));
+    } else {
+      return config_error("file", "unknown key \"" + key + "\"");
+    }
+  }
   return config;
 }
 

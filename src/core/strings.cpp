@@ -187,6 +187,13 @@ std::tm utc(std::int64_t epoch_seconds) {
   return tm;
 }
 
+// Numeric fields only (%Y %m %d %H %M %S): no locale changes them.
+std::string format_utc(std::int64_t epoch_seconds, const char* pattern) {
+  std::tm tm = utc(epoch_seconds);
+  char buf[64];
+  return std::string(buf, std::strftime(buf, sizeof buf, pattern, &tm));
+}
+
 std::optional<std::int64_t> from_tm(std::tm& tm) {
   if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
       tm.tm_sec > 60)
@@ -248,13 +255,7 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
   return from_tm(tm);
 }
 
-std::string iso8601_basic(std::int64_t epoch_seconds) {
-  std::tm tm = utc(epoch_seconds);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
+std::string iso8601_basic(std::int64_t epoch_seconds) { return format_utc(epoch_seconds, "%Y%m%dT%H%M%SZ"); }
 
 std::optional<std::int64_t> parse_iso8601_basic(std::string_view text) {
   if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return std::nullopt;
@@ -272,11 +273,7 @@ std::optional<std::int64_t> parse_iso8601_basic(std::string_view text) {
 }
 
 std::string iso8601_extended(std::int64_t epoch_seconds) {
-  std::tm tm = utc(epoch_seconds);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+  return format_utc(epoch_seconds, "%Y-%m-%dT%H:%M:%S.000Z");
 }
 
 std::optional<std::int64_t> parse_int(std::string_view text, bool allow_negative) {

@@ -1,13 +1,7 @@
 #include "session.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/sendfile.h>
-#include <sys/socket.h>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <cerrno>
 #include <spdlog/spdlog.h>
 
 #include "message_mapping.hpp"
@@ -15,12 +9,6 @@
 #include "osslive/core/strings.hpp"
 
 namespace osslive::http {
-
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
 namespace {
 
 // After an early answer (507, 413-like 400, 403 before the body) the client may still be sending:
@@ -28,8 +16,6 @@ namespace {
 // (they see EPIPE / ECONNRESET instead). So the session shuts its sending side, reads and drops
 // what still arrives for at most this long (nginx's lingering close), then closes.
 constexpr int kLingerMs = 5000;
-
-std::chrono::milliseconds ms(int value) { return std::chrono::milliseconds(value); }
 
 }  // namespace
 

@@ -19,6 +19,14 @@
 
 namespace osslive::http {
 
+// Shorthands for session.cpp and session_send.cpp, the two halves of Session.
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+inline std::chrono::milliseconds ms(int value) { return std::chrono::milliseconds(value); }
+
 // What every session shares with the server.
 struct SessionContext {
   SessionContext(ServerOptions options_in, Handlers handlers_in, RequestIdSource& ids, boost::asio::thread_pool& pool)

@@ -16,17 +16,9 @@
 #include "osslive/core/strings.hpp"
 
 namespace osslive::http {
-
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
-
 namespace {
 
 constexpr std::size_t kSendfileBurst = 8u << 20;  // yield the strand after this much, for fairness
-
-std::chrono::milliseconds ms(int value) { return std::chrono::milliseconds(value); }
 
 }  // namespace
 

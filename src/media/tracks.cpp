@@ -2,44 +2,18 @@
 
 #include "av_raii.hpp"
 #include "pinned_input.hpp"
-
-extern "C" {
-#include <libavutil/channel_layout.h>
-}
+#include "stream_info.hpp"
 
 namespace osslive::media {
 namespace {
 
-std::string tag(const AVStream* stream, const char* name) {
-  const AVDictionaryEntry* entry = av_dict_get(stream->metadata, name, nullptr, 0);
-  return entry != nullptr && entry->value != nullptr ? entry->value : "";
-}
-
-std::string codec_name(AVCodecID id) {
-  const char* name = avcodec_get_name(id);
-  return name != nullptr ? name : "unknown";
-}
-
 AudioTrackInfo audio_track(const AVStream* stream) {
-  const AVCodecParameters* par = stream->codecpar;
   AudioTrackInfo t;
-  t.stream.index = stream->index;
-  t.stream.codec = codec_name(par->codec_id);
-  t.stream.sample_rate = par->sample_rate;
-  t.stream.channels = par->ch_layout.nb_channels;
-  char layout[128] = {};
-  if (par->ch_layout.nb_channels > 0 && av_channel_layout_describe(&par->ch_layout, layout, sizeof layout) > 0) {
-    t.stream.channel_layout = layout;
-  }
-  t.stream.bit_rate = par->bit_rate > 0 ? par->bit_rate : 0;
-  if (stream->start_time != AV_NOPTS_VALUE && stream->time_base.num > 0 && stream->time_base.den > 0) {
-    t.stream.start_us = av_rescale_q(stream->start_time, stream->time_base, AV_TIME_BASE_Q);
-  }
-  t.stream.time_base = Rational{stream->time_base.num, stream->time_base.den};
-  t.language = tag(stream, "language");
-  t.title = tag(stream, "title");
+  t.stream = audio_stream_info(stream);
+  t.language = stream_tag(stream, "language");
+  t.title = stream_tag(stream, "title");
   t.is_default = (stream->disposition & AV_DISPOSITION_DEFAULT) != 0;
-  t.usable = par->sample_rate > 0 && par->ch_layout.nb_channels > 0 && avcodec_find_decoder(par->codec_id) != nullptr;
+  t.usable = usable_audio(stream);
   return t;
 }
 
@@ -48,8 +22,8 @@ SubtitleTrackInfo subtitle_track(const AVStream* stream) {
   SubtitleTrackInfo t;
   t.index = stream->index;
   t.codec = codec_name(par->codec_id);
-  t.language = tag(stream, "language");
-  t.title = tag(stream, "title");
+  t.language = stream_tag(stream, "language");
+  t.title = stream_tag(stream, "title");
   t.is_default = (stream->disposition & AV_DISPOSITION_DEFAULT) != 0;
   const AVCodecDescriptor* descriptor = avcodec_descriptor_get(par->codec_id);
   t.text = descriptor != nullptr && (descriptor->props & AV_CODEC_PROP_TEXT_SUB) != 0 &&

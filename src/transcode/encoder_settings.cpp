@@ -6,16 +6,9 @@ namespace osslive::transcode {
 
 media::VideoEncoderSettings video_encoder_settings(const hls::VideoParams& p, const TranscodeOptions& options,
                                                    int threads) {
-  media::VideoEncoderSettings s;
-  s.encoder = p.encoder;
-  s.width = p.width;
-  s.height = p.height;
-  s.pix_fmt = p.pix_fmt;
-  s.frame_rate = p.frame_rate;
-  s.crf = p.crf;
-  s.bitrate = p.bitrate;
-  s.maxrate = p.maxrate;
-  s.bufsize = p.bufsize;
+  media::VideoEncoderSettings s{.encoder = p.encoder, .width = p.width, .height = p.height, .pix_fmt = p.pix_fmt,
+                                .frame_rate = p.frame_rate, .crf = p.crf, .bitrate = p.bitrate,
+                                .maxrate = p.maxrate, .bufsize = p.bufsize};
   s.preset = p.encoder == "libx265" ? options.x265_preset : options.x264_preset;
   s.threads = std::max(1, threads);
   // Keyframes at least every 2 s; counted from the segment's first frame (an IDR).

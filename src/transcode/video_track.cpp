@@ -11,18 +11,9 @@ using exact::Int128;
 namespace {
 
 media::VideoGeometry geometry_of(const hls::VideoParams& p) {
-  media::VideoGeometry g;
-  g.rotation = p.rotation;
-  g.scaled_width = p.scaled_width;
-  g.scaled_height = p.scaled_height;
-  g.crop_x = p.crop_x;
-  g.crop_y = p.crop_y;
-  g.pad_x = p.pad_x;
-  g.pad_y = p.pad_y;
-  g.width = p.width;
-  g.height = p.height;
-  g.pix_fmt = p.pix_fmt;
-  return g;
+  return {.rotation = p.rotation, .scaled_width = p.scaled_width, .scaled_height = p.scaled_height,
+          .crop_x = p.crop_x, .crop_y = p.crop_y, .pad_x = p.pad_x, .pad_y = p.pad_y,
+          .width = p.width, .height = p.height, .pix_fmt = p.pix_fmt};
 }
 
 }  // namespace

@@ -27,6 +27,25 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_FALSE(parse_config_json("not json").ok());
 }
 
+TEST(Config, AWrongTypeNamesItsKeyANullKeepsTheDefaultAndASectionMustBeAnObject) {
+  auto mistyped = parse_config_json(R"({"transcode": {"workers": 2, "queue_limit": "many"}})");
+  ASSERT_FALSE(mistyped.ok());
+  EXPECT_NE(mistyped.error().message().find("transcode.queue_limit"), std::string::npos) << mistyped.error().message();
+  auto nulls = parse_config_json(R"({"log_level": null, "http": {"listen": null, "io_threads": 3}})");
+  ASSERT_TRUE(nulls.ok()) << nulls.error().message();
+  EXPECT_EQ(nulls->http.listen, "127.0.0.1:9000");
+  EXPECT_EQ(nulls->http.io_threads, 3);
+  EXPECT_EQ(nulls->log_level, "info");
+  for (const char* text : {R"({"http": [1, 2]})", R"({"auth": "key"})", R"({"buckets": [7]})",
+                           R"({"auth": {"credentials": [{"access_key_id": "a", "access_key_secret": "s", "x": 1}]}})",
+                           R"({"auth": {"credentials": [{"access_key_id": "a"}]}})", R"({"data_dir": 5})"}) {
+    EXPECT_FALSE(parse_config_json(text).ok()) << text;
+  }
+  auto top = parse_config_json(R"({"transcoder": {}})");
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.error().message().find("transcoder"), std::string::npos);
+}
+
 TEST(Config, FreedMemoryKeptIsBounded) {
   auto kept = parse_config_json(R"({"transcode": {"keep_freed_memory_mb": 0}})");
   ASSERT_TRUE(kept.ok()) << kept.error().message();
