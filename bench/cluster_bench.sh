@@ -14,18 +14,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 bench_need ffmpeg wrk nginx nodejs
-[[ -d $BENCH_ROOT/tests/clients/node_modules/ali-oss ]] || (cd "$BENCH_ROOT/tests/clients" && npm ci --silent)
+bench_client_modules
 bench_build
 export OSSLIVE_BIN=$BENCH_BIN
 
-echo "## osslive cluster bench"
-echo
-echo "| machine | |"
-echo "| --- | --- |"
-echo "| nproc | $(nproc) |"
-echo "| cpu | $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) |"
-echo "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
-echo "| nginx | $(nginx -v 2>&1 | cut -d/ -f2) |"
-echo "| wrk | $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2) |"
+bench_machine "osslive cluster bench" nginx wrk
 echo
 node "$BENCH_ROOT/bench/cluster_bench.mjs"

@@ -99,3 +99,52 @@ bench_nginx_stop() {
   if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; fi
   NGINX_PID=
 }
+
+# bench_workdir NAME KEEP: a fresh work folder in $work, removed at exit (with any server or nginx
+# still running) unless KEEP is non-empty.
+bench_workdir() {
+  work=$(mktemp -d "/tmp/osslive-$1.XXXXXX")
+  BENCH_KEEP=$2
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  bench_nginx_stop
+  bench_stop || true
+  if [[ -n ${BENCH_KEEP:-} ]]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
+}
+
+# The test clients' npm packages (ali-oss, hls.js, playwright-core), which the benches drive too.
+bench_client_modules() {
+  local modules=$BENCH_ROOT/tests/clients/node_modules
+  [[ -d $modules/ali-oss && -d $modules/playwright-core ]] || (cd "$BENCH_ROOT/tests/clients" && npm ci --silent)
+}
+
+# bench_machine TITLE [TOOL...]: the run's heading and a table of the machine and of the tools it
+# names (osslive ffmpeg nginx wrk node chromium hls.js), so that every recorded figure says where
+# it was measured.
+bench_machine() {
+  echo "## $1"
+  shift
+  echo
+  echo "| machine | |"
+  echo "| --- | --- |"
+  echo "| nproc | $(nproc) |"
+  echo "| cpu | $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) |"
+  echo "| memory | $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) |"
+  echo "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
+  echo "| kernel | $(uname -r) |"
+  local tool
+  for tool in "$@"; do
+    case $tool in
+      osslive) echo "| osslive | $("$BENCH_BIN" --version 2>&1 | head -1) |" ;;
+      ffmpeg) echo "| ffmpeg | $(ffmpeg -version | head -1 | cut -d' ' -f1-3) |" ;;
+      nginx) echo "| nginx | $(nginx -v 2>&1 | cut -d/ -f2) |" ;;
+      wrk) echo "| wrk | $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2) |" ;;
+      node) echo "| node | $(node --version) |" ;;
+      chromium) echo "| chromium | $(/usr/bin/chromium --version 2>/dev/null | head -1) |" ;;
+      hls.js) echo "| hls.js | $(node -p "require('$BENCH_ROOT/tests/clients/node_modules/hls.js/package.json').version") |" ;;
+      *) echo "bench_machine: unknown tool $tool" >&2; return 1 ;;
+    esac
+  done
+}

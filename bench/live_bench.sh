@@ -39,33 +39,14 @@ wrk_threads=${LIVE_WRK_THREADS:-2}
 wrk_rounds=${LIVE_WRK_ROUNDS:-3}
 export LIVE_OUT_SIZE=${LIVE_OUT_SIZE:-1280x720} LIVE_ST_MS=${LIVE_ST_MS:-10000} LIVE_PARTS=$parts
 
-work=$(mktemp -d /tmp/osslive-live-bench.XXXXXX)
+bench_workdir live-bench "${LIVE_KEEP:-}"
 export LIVE_WORK=$work
-cleanup() {
-  bench_nginx_stop
-  bench_stop || true
-  if [[ -n ${LIVE_KEEP:-} ]]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
 
 bench_need bc ffmpeg wrk nginx nodejs
-[[ -d $BENCH_ROOT/tests/clients/node_modules/ali-oss ]] || (cd "$BENCH_ROOT/tests/clients" && npm ci --silent)
+bench_client_modules
 bench_build
 
-echo "## osslive live transcoding bench"
-echo
-echo "| machine | |"
-echo "| --- | --- |"
-echo "| nproc | $(nproc) |"
-echo "| cpu | $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) |"
-echo "| memory | $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) |"
-echo "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
-echo "| kernel | $(uname -r) |"
-echo "| osslive | $("$BENCH_BIN" --version 2>&1 | head -1) |"
-echo "| ffmpeg | $(ffmpeg -version | head -1 | cut -d' ' -f1-3) |"
-echo "| nginx | $(nginx -v 2>&1 | cut -d/ -f2) |"
-echo "| wrk | $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2) |"
-echo "| node | $(node --version) |"
+bench_machine "osslive live transcoding bench" osslive ffmpeg nginx wrk node
 
 # ---- sources: a, b, c use a 60 s piece; d the piece repeated to ~3 minutes (stream copy) ----
 echo "making a ${a_seconds} s ${src_size}@${src_fps} H.264 + AAC source..." >&2

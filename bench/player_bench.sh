@@ -25,30 +25,13 @@ long_seconds=${PLAYER_LONG_SECONDS:-7200}
 parts=${PLAYER_PARTS:-startup,seek,viewers,rate2,rate4,long}
 export PLAYER_PARTS=$parts PLAYER_FILM_SECONDS=$seconds PLAYER_LONG_SECONDS=$long_seconds
 
-work=$(mktemp -d /tmp/osslive-player-bench.XXXXXX)
-cleanup() {
-  bench_nginx_stop
-  bench_stop || true
-  if [[ -n ${PLAYER_KEEP:-} ]]; then echo "work folder kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+bench_workdir player-bench "${PLAYER_KEEP:-}"
 
 bench_need bc ffmpeg nginx nodejs chromium
-[[ -d $BENCH_ROOT/tests/clients/node_modules/playwright-core ]] || (cd "$BENCH_ROOT/tests/clients" && npm ci --silent)
+bench_client_modules
 bench_build
 
-echo "## what a viewer waits for: hls.js in Chromium, osslive vs static HLS"
-echo
-echo "| machine | |"
-echo "| --- | --- |"
-echo "| nproc | $(nproc) |"
-echo "| cpu | $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1) |"
-echo "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
-echo "| osslive | $("$BENCH_BIN" --version 2>&1 | head -1) |"
-echo "| ffmpeg | $(ffmpeg -version | head -1 | cut -d' ' -f1-3) |"
-echo "| chromium | $(/usr/bin/chromium --version 2>/dev/null | head -1) |"
-echo "| hls.js | $(node -p "require('$BENCH_ROOT/tests/clients/node_modules/hls.js/package.json').version") |"
-echo "| nginx | $(nginx -v 2>&1 | cut -d/ -f2) |"
+bench_machine "what a viewer waits for: hls.js in Chromium, osslive vs static HLS" osslive ffmpeg chromium hls.js nginx
 
 # ---- sources: a film-shaped clip (x264's default GOP, 250 pictures), and 2 hours of it ----
 bucket=bench
