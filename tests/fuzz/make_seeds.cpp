@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "../unit/probed_source.hpp"
 #include "osslive/hls/manifest.hpp"
 #include "osslive/hls/params.hpp"
 #include "osslive/hls/plan.hpp"
@@ -19,37 +20,8 @@ namespace {
 
 using namespace osslive;
 
-// 60 s 1920x1080 H.264 at 25 fps with 48 kHz stereo AAC, like tests/unit/hls/test_sources.hpp.
 media::SourceInfo source(bool video, bool audio, media::Rational fps = {25, 1}) {
-  media::SourceInfo s;
-  s.format = "mov,mp4,m4a,3gp,3g2,mj2";
-  s.start_us = 1'400'000;
-  s.duration_us = 60'000'000;
-  if (video) {
-    media::VideoStreamInfo v;
-    v.index = 0;
-    v.codec = "h264";
-    v.width = 1920;
-    v.height = 1080;
-    v.pix_fmt = "yuv420p";
-    v.avg_frame_rate = v.r_frame_rate = fps;
-    v.time_base = {1, 12800};
-    v.bit_rate = 4'000'000;
-    s.video = v;
-    s.video_streams = 1;
-  }
-  if (audio) {
-    media::AudioStreamInfo a;
-    a.index = video ? 1 : 0;
-    a.codec = "aac";
-    a.sample_rate = 48000;
-    a.channels = 2;
-    a.channel_layout = "stereo";
-    a.bit_rate = 128'000;
-    s.audio = a;
-    s.audio_streams = 1;
-  }
-  return s;
+  return test_media::probed_source({.video = video, .audio = audio, .fps = fps});
 }
 
 bool write_file(const std::string& path, const std::string& text) {

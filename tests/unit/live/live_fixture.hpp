@@ -9,6 +9,8 @@
 #include <map>
 #include <mutex>
 
+#include "../probed_source.hpp"
+#include "../service_requests.hpp"
 #include "osslive/auth/signer.hpp"
 #include "osslive/auth/verifier.hpp"
 #include "osslive/core/digest.hpp"
@@ -25,28 +27,10 @@ inline constexpr std::int64_t kNow = 1764000000;
 inline constexpr const char* kAk = "LTAIlive";
 inline constexpr const char* kSk = "live-secret";
 
-// 30 s of 25 fps 640x360 video and 48 kHz stereo audio.
+// 30 s of 25 fps 640x360 video and 48 kHz stereo audio, from 0.
 inline media::SourceInfo clip_info() {
-  media::SourceInfo s;
-  s.format = "mov,mp4,m4a,3gp,3g2,mj2";
-  s.duration_us = 30'000'000;
-  media::VideoStreamInfo v;
-  v.index = 0;
-  v.codec = "h264";
-  v.width = 640;
-  v.height = 360;
-  v.pix_fmt = "yuv420p";
-  v.avg_frame_rate = v.r_frame_rate = {25, 1};
-  v.time_base = {1, 12800};
-  s.video = v;
-  media::AudioStreamInfo a;
-  a.index = 1;
-  a.codec = "aac";
-  a.sample_rate = 48000;
-  a.channels = 2;
-  s.audio = a;
-  s.video_streams = s.audio_streams = 1;
-  return s;
+  return test_media::probed_source(
+      {.width = 640, .height = 360, .start_us = 0, .duration_us = 30'000'000, .video_bit_rate = 0, .audio_bit_rate = 0});
 }
 
 // Segment n is "TS<n>" repeated; every call is recorded with the timing it was given.
@@ -181,15 +165,7 @@ class LiveTest : public ::testing::Test {
   }
 
   static Request base(std::string method, std::string target) {
-    Request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    const auto q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
-    r.host = "127.0.0.1";
-    r.request_id = "0123456789ABCDEF01234567";
-    return r;
+    return test_service::request(std::move(method), std::move(target));
   }
 
   // A V1 header-signed request, as an SDK sends it.
@@ -200,13 +176,7 @@ class LiveTest : public ::testing::Test {
     r.body.size = body.size();
     r.body.md5 = md5(body);
     r.body.data = std::move(body);
-    const std::string rest = r.path.substr(1);
-    const auto slash = rest.find('/');
-    const std::string bucket = rest.substr(0, slash);
-    const std::string key = slash == std::string::npos ? "" : *percent_decode(rest.substr(slash + 1));
-    auto authorization = auth::authorization_v1({r.method, bucket, key, *Query::parse(r.raw_query), r.headers}, kAk, kSk);
-    EXPECT_TRUE(authorization.ok());
-    r.headers.add("Authorization", *authorization);
+    test_service::sign_v1(r, kAk, kSk);
     last_operation_.clear();
     Response response = service_->handle(r);
     last_operation_ = r.operation;
@@ -246,36 +216,9 @@ class LiveTest : public ::testing::Test {
     return get("/media/" + uri_encode(key, true) + "?" + *query);
   }
 
-  // The whole body: text, a stored file, or a stream whose job has ended.
-  static std::string body_of(const Response& response) {
-    if (auto* text = std::get_if<std::string>(&response.body)) return *text;
-    if (auto* slice = std::get_if<FileSlice>(&response.body)) {
-      std::string out(slice->length, '\0');
-      auto got = slice->file->pread(out.data(), out.size(), slice->offset);
-      EXPECT_TRUE(got.ok());
-      return out;
-    }
-    const auto& stream = std::get<std::shared_ptr<ByteStream>>(response.body);
-    std::string out;
-    bool end = false;
-    while (!end) {
-      bool called = false;
-      stream->async_read(out.size(), [&](ByteStream::Chunk chunk) {
-        called = true;
-        if (chunk.error) ADD_FAILURE() << chunk.error->to_string();
-        if (chunk.bytes) out.append(*chunk.bytes, chunk.begin, chunk.size);
-        end = chunk.end || chunk.error.has_value();
-      });
-      if (!called) {
-        ADD_FAILURE() << "the stream's job has not ended";
-        break;
-      }
-    }
-    return out;
-  }
-
+  static std::string body_of(const Response& response) { return test_service::body_of(response); }
   static std::string header(const Response& response, std::string_view name) {
-    return std::string(response.headers.get(name).value_or(""));
+    return test_service::header(response, name);
   }
   static std::string xml_code(const Response& response) {
     const std::string body = body_of(response);

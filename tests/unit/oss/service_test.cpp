@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "../service_requests.hpp"
 #include "osslive/auth/signer.hpp"
 #include "osslive/core/digest.hpp"
 #include "osslive/core/strings.hpp"
@@ -35,14 +36,7 @@ class ServiceTest : public ::testing::Test {
   // A V1-signed request, as an SDK would send it.
   Request make(std::string method, std::string target, std::string body = {},
                std::vector<std::pair<std::string, std::string>> headers = {}, bool sign = true) {
-    Request r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    auto q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.raw_query = r.target.substr(q + 1);
-    r.host = "127.0.0.1";
-    r.request_id = "0123456789ABCDEF01234567";
+    Request r = test_service::request(std::move(method), std::move(target));
     r.headers.add("Date", http_date(kNow));
     if (!body.empty() || r.method == "PUT" || r.method == "POST")
       r.headers.add("Content-Length", std::to_string(body.size()));
@@ -50,34 +44,15 @@ class ServiceTest : public ::testing::Test {
     r.body.size = body.size();
     r.body.md5 = md5(body);
     r.body.data = std::move(body);
-    if (sign) {
-      auto parsed = Query::parse(r.raw_query);
-      std::string rest = r.path.substr(1);
-      auto slash = rest.find('/');
-      std::string bucket = rest.substr(0, slash);
-      std::string key = slash == std::string::npos ? "" : *percent_decode(rest.substr(slash + 1));
-      auto authorization = auth::authorization_v1({r.method, bucket, key, *parsed, r.headers}, kAk, kSk);
-      EXPECT_TRUE(authorization.ok());
-      r.headers.add("Authorization", *authorization);
-    }
+    if (sign) test_service::sign_v1(r, kAk, kSk);
     return r;
   }
 
   Response send(Request r) { return service_.handle(r); }
 
-  static std::string body_of(const Response& response) {
-    if (auto* text = std::get_if<std::string>(&response.body)) return *text;
-    if (auto* slice = std::get_if<FileSlice>(&response.body)) {
-      std::string out(slice->length, '\0');
-      auto got = slice->file->pread(out.data(), out.size(), slice->offset);
-      EXPECT_TRUE(got.ok());
-      return out;
-    }
-    return {};
-  }
-
+  static std::string body_of(const Response& response) { return test_service::body_of(response); }
   static std::string header(const Response& response, std::string_view name) {
-    return std::string(response.headers.get(name).value_or(""));
+    return test_service::header(response, name);
   }
 
   std::filesystem::path dir_;
