@@ -3,11 +3,10 @@
 // switches (at the next fragment and at once) and an audio track switch: playback reaches the end
 // without a stall, a gap jump or a repaired join, and the subtitle cues land at their times.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { CUES, generateVideoPlaylist, makeSources, unescapeVtt } from './lib/adaptive.mjs';
-import { requireBrowser, CLIENTS_DIR, launchBrowser, servePages } from './lib/browser.mjs';
+import { openTestPage, requireBrowser } from './lib/browser.mjs';
 import { metric, signedPlaylistUrl } from './lib/live.mjs';
 import { ffprobe, tempDir } from './lib/media.mjs';
 import { client } from './lib/oss.mjs';
@@ -35,15 +34,8 @@ before(async () => {
   await oss.putBucket(bucket);
   sources = await makeSources(work);
   await oss.put('in/movie.mkv', sources.mkv);
-  pages = await servePages({
-    '/adaptive.html': path.join(CLIENTS_DIR, 'pages/adaptive.html'),
-    '/adaptive.js': path.join(CLIENTS_DIR, 'pages/adaptive.js'),
-    '/hls.js': path.join(CLIENTS_DIR, 'node_modules/hls.js/dist/hls.js'),
-  });
+  ({ pages, browser, page } = await openTestPage('adaptive'));
   await oss.putBucketCORS(bucket, [{ allowedOrigin: pages.origin, allowedMethod: ['GET', 'HEAD'], allowedHeader: '*', maxAgeSeconds: 60 }]);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(`${pages.origin}/adaptive.html`);
 });
 
 after(async () => {

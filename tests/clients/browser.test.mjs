@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifactsDir, requireBrowser, CLIENTS_DIR, launchBrowser, servePages } from './lib/browser.mjs';
+import { artifactsDir, openTestPage, requireBrowser } from './lib/browser.mjs';
 import { fetchBuffer, postPlaylist, signedPlaylistUrl, waitForIdle } from './lib/live.mjs';
 import { ffmpeg, lavfiAudio, lavfiVideo, parsePlaylist, tempDir } from './lib/media.mjs';
 import { client } from './lib/oss.mjs';
@@ -42,14 +42,7 @@ before(async () => {
   await ffmpeg([...lavfiVideo({ size: '320x240', duration: SOURCE_SECONDS }), ...lavfiAudio({ duration: SOURCE_SECONDS }),
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', '-t', String(SOURCE_SECONDS), source]);
   await oss.put('in/clip.mp4', source);
-  pages = await servePages({
-    '/player.html': path.join(CLIENTS_DIR, 'pages/player.html'),
-    '/player.js': path.join(CLIENTS_DIR, 'pages/player.js'),
-    '/hls.js': path.join(CLIENTS_DIR, 'node_modules/hls.js/dist/hls.js'),
-  });
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(`${pages.origin}/player.html`);
+  ({ pages, browser, page } = await openTestPage('player'));
 });
 
 after(async () => {

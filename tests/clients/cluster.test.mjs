@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { artifactsDir, CLIENTS_DIR, launchBrowser, requireBrowser, servePages } from './lib/browser.mjs';
+import { artifactsDir, openTestPage, requireBrowser } from './lib/browser.mjs';
 import { clusterScript, liveKey, nginxRing, nodeMetrics, portsFree, waitIdle } from './lib/cluster.mjs';
 import { fetchBuffer, postPlaylist, signedPlaylistUrl } from './lib/live.mjs';
 import { ffmpeg, ffprobe, lavfiAudio, lavfiVideo, parsePlaylist, tempDir } from './lib/media.mjs';
@@ -310,17 +310,7 @@ describe('kill -9 of the node that owns a playlist during playback', () => {
   });
 });
 
-async function openPlayer() {
-  const pages = await servePages({
-    '/player.html': path.join(CLIENTS_DIR, 'pages/player.html'),
-    '/player.js': path.join(CLIENTS_DIR, 'pages/player.js'),
-    '/hls.js': path.join(CLIENTS_DIR, 'node_modules/hls.js/dist/hls.js'),
-  });
-  const browser = await launchBrowser();
-  const page = await browser.newPage();
-  await page.goto(`${pages.origin}/player.html`);
-  return { browser, page, pages };
-}
+const openPlayer = () => openTestPage('player');
 
 async function playToEnd(page, url) {
   await page.evaluate((u) => window.player.load(u), url);

@@ -80,3 +80,18 @@ export async function servePages(routes) {
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
+
+// A test page (pages/<name>.html with pages/<name>.js, pages/watch.js and hls.js) on its own
+// origin, opened in a fresh browser: { pages, browser, page }.
+export async function openTestPage(name) {
+  const pages = await servePages({
+    [`/${name}.html`]: path.join(CLIENTS_DIR, `pages/${name}.html`),
+    [`/${name}.js`]: path.join(CLIENTS_DIR, `pages/${name}.js`),
+    '/watch.js': path.join(CLIENTS_DIR, 'pages/watch.js'),
+    '/hls.js': path.join(CLIENTS_DIR, 'node_modules/hls.js/dist/hls.js'),
+  });
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  await page.goto(`${pages.origin}/${name}.html`);
+  return { pages, browser, page };
+}

@@ -2,12 +2,8 @@
 // what hls.js loaded and switched, stalls, join repairs, buffered ranges and subtitle cues.
 /* global Hls */
 (() => {
-  const JOIN_PROBLEMS = [/hole between fragments/, /overlapping between fragments/, /Injecting \d+ audio frames/,
-    /overlaps marker/, /skipping hole/, /nudg/i, /does not start with IDR/, /Dropped \d+ out of \d+ video samples/,
-    /do not overlap/];
-  const STALLS = ['bufferStalledError', 'bufferNudgeOnStall', 'bufferSeekOverHole'];
+  const { JOIN_PROBLEMS, STALLS, ranges } = window.watch;
   const video = () => document.getElementById('video');
-  const ranges = (r) => (r ? Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]) : []);
   let hls = null;
   let state = null;
 

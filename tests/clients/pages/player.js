@@ -2,16 +2,8 @@
 // ranges per SourceBuffer), and small actions the test drives with page.evaluate.
 /* global Hls */
 (() => {
-  // hls.js warnings that mean two segments did not join: a timestamp hole or overlap the remuxer
-  // patched, audio it had to invent or drop, a playhead pushed over a gap, a segment not starting on an IDR.
-  const JOIN_PROBLEMS = [/hole between fragments/, /overlapping between fragments/, /Injecting \d+ audio frames/,
-    /overlaps marker/, /skipping hole/, /nudg/i, /does not start with IDR/, /Dropped \d+ out of \d+ video samples/,
-    /do not overlap/];
-  // ERROR details that are a stall or a gap jump, fatal or not.
-  const STALLS = ['bufferStalledError', 'bufferNudgeOnStall', 'bufferSeekOverHole'];
-
+  const { JOIN_PROBLEMS, STALLS, ranges } = window.watch;
   const video = () => document.getElementById('video');
-  const ranges = (r) => (r ? Array.from({ length: r.length }, (_, i) => [r.start(i), r.end(i)]) : []);
   let hls = null;
   let state = null;
 
