@@ -63,7 +63,7 @@ class SegmentJob {
              const TranscodeOptions& options, const std::function<Status(std::string_view)>& sink)
       : params_(manifest.params), segment_(segment), source_(std::move(source)), options_(options), sink_(sink) {
     threads_ = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    encoder_threads_ = options.encoder_threads > 0 ? options.encoder_threads : std::max(1, threads_ * 3 / 2);
+    encoder_threads_ = options.encoder_threads > 0 ? options.encoder_threads : kEncoderFrameThreads;
     deadline_ = options.deadline;
   }
 

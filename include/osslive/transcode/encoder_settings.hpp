@@ -8,7 +8,13 @@
 
 namespace osslive::transcode {
 
-// `threads`: x264/x265 frame threads (they change latency, not the stream's parameter sets).
+// x264/x265 frame threads change the bytes (each thread's rate control and motion search see other
+// frames finished), so their number belongs to what a segment is, not to the machine making it: a
+// node with 2 cores and one with 32 must make a deleted segment again byte for byte (docs/seamless.md).
+// 3 is what the 2-core machines of docs/PERFORMANCE.md always ran (1.5 x cores, x264's own rule).
+inline constexpr int kEncoderFrameThreads = 3;
+
+// `threads`: x264/x265 frame threads (they change latency and bytes, not the stream's parameter sets).
 media::VideoEncoderSettings video_encoder_settings(const hls::VideoParams& params, const TranscodeOptions& options,
                                                    int threads);
 

@@ -20,8 +20,8 @@ struct TranscodeOptions {
   // Cores one job may keep busy: decoder frame threads and picture-scaling slices; 0: all of
   // hardware_concurrency. A lone job should be as fast as the machine allows.
   int threads = 0;
-  // x264/x265 frame threads; 0: 1.5 x threads (x264's own rule), since a frame thread waits on
-  // its reference rows part of the time. More threads, more latency to the first packet.
+  // x264/x265 frame threads; 0: kEncoderFrameThreads (encoder_settings.hpp), whatever the machine,
+  // since the number shapes the bytes. Set only by benchmarks that compare thread counts.
   int encoder_threads = 0;
   std::string x264_preset = "veryfast";
   std::string x265_preset = "ultrafast";
