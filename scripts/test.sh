@@ -23,7 +23,7 @@ if ((count == 0)); then
 fi
 tests="$count tests"
 ((count == 1)) && tests="1 test"
-# The whole suite: 8 to 9 min of ctest (434 tests, fresh clones, 2026-12-03, on 2 cores; the tests
+# The whole suite: 8 to 9 min of ctest (434-435 tests, fresh clones, 2026-12-03, on 2 cores; the tests
 # that read a clock run alone).
 if (($# == 0)); then
   echo "testing: $tests, $jobs at a time (about 9 min on 2 cores)"
