@@ -63,9 +63,16 @@ struct NamedHeader {
   char name_sep;
   std::string_view algorithm;
   std::string_view key_param;
+  Status (*read_key)(std::string_view value, SignatureParts& parts);  // the key parameter's value into parts
 };
-constexpr NamedHeader kV2Header{Scheme::V2Header, ':', "OSS2", "AccessKeyId"};
-constexpr NamedHeader kV4Header{Scheme::V4Header, '=', kV4Algorithm, "Credential"};
+
+Status read_access_key_id(std::string_view value, SignatureParts& parts) {
+  parts.access_key_id = std::string(value);
+  return {};
+}
+
+constexpr NamedHeader kV2Header{Scheme::V2Header, ':', "OSS2", "AccessKeyId", read_access_key_id};
+constexpr NamedHeader kV4Header{Scheme::V4Header, '=', kV4Algorithm, "Credential", parse_v4_credential};
 
 Result<SignatureParts> parse_named_header(const NamedHeader& form, std::string_view rest, std::string_view whole) {
   OSSLIVE_ASSIGN(auto params, split_params(rest, form.name_sep, whole));
@@ -74,8 +81,7 @@ Result<SignatureParts> parse_named_header(const NamedHeader& form, std::string_v
   bool has_key = false;
   for (const Param& param : params) {
     if (iequals(param.name, form.key_param)) {
-      if (form.scheme == Scheme::V4Header) OSSLIVE_TRY(parse_v4_credential(param.value, parts));
-      else parts.access_key_id = std::string(param.value);
+      OSSLIVE_TRY(form.read_key(param.value, parts));
       has_key = true;
     } else if (iequals(param.name, "Signature")) {
       parts.signature = std::string(param.value);

@@ -34,37 +34,34 @@ Json crf_json(double crf) {
 }
 
 // Each manifest object's fields, listed once: writing and reading walk the same list, so no field
-// can be written under one name and read under another, or be forgotten by one side. `field` is
-// called with (name, member) or, for a JSON pair [a, b], with (name, a, b). A line a topic.
-template <typename Video, typename Field>
-void video_fields(Video& v, Field&& field) {
+// can be written under one name and read under another, or be forgotten by one side. A list is
+// called with the object and `field`, which takes (name, member) or, for a JSON pair [a, b],
+// (name, a, b). A line a topic.
+constexpr auto kVideo = [](auto& v, auto&& field) {
   field("stream", v.stream_index), field("codec", v.codec), field("encoder", v.encoder);
   field("fps", v.frame_rate.num, v.frame_rate.den), field("rotation", v.rotation);
   field("display", v.display_width, v.display_height), field("scaletype", v.scale_type);
   field("scaled", v.scaled_width, v.scaled_height), field("crop", v.crop_x, v.crop_y), field("pad", v.pad_x, v.pad_y);
   field("size", v.width, v.height), field("pixfmt", v.pix_fmt);
   field("crf", v.crf), field("bitrate", v.bitrate), field("maxrate", v.maxrate), field("bufsize", v.bufsize);
-}
+};
 
-template <typename Audio, typename Field>
-void audio_fields(Audio& a, Field&& field) {
+constexpr auto kAudio = [](auto& a, auto&& field) {
   field("stream", a.stream_index), field("codec", a.codec);
   field("rate", a.sample_rate), field("channels", a.channels);
   field("bitrate", a.bitrate), field("quality", a.quality), field("global_quality", a.global_quality);
-}
+};
 
 // The always-present part of the params; video, audio and cut_fps are optional and handled apart.
-template <typename Params, typename Field>
-void timing_fields(Params& p, Field&& field) {
+constexpr auto kTiming = [](auto& p, auto&& field) {
   field("origin_us", p.origin_us), field("ss_us", p.ss_us), field("end_us", p.end_us);
   field("duration_us", p.duration_us);
   field("st_ms", p.st_ms), field("initseg_ms", p.initseg_ms), field("initd_ms", p.initd_ms), field("ta", p.ta);
-}
+};
 
-template <typename Source, typename Field>
-void source_fields(Source& s, Field&& field) {
+constexpr auto kSource = [](auto& s, auto&& field) {
   field("bucket", s.bucket), field("key", s.key), field("etag", s.etag), field("size", s.size);
-}
+};
 
 // Fills one JSON object from a field list. nlohmann's object keeps keys sorted, so the text (and
 // with it a playlist's manifest line) does not depend on the order of the list.
@@ -185,12 +182,6 @@ Result<T> from_json(const Json& json, const std::string& where, Fields&& fields)
   if (!reader.ok()) return not_ours("manifest field " + where + reader.bad() + " is missing or malformed");
   return value;
 }
-
-// The field lists as callables, so that to_json/from_json can take them.
-constexpr auto kVideo = [](auto& v, auto&& f) { video_fields(v, f); };
-constexpr auto kAudio = [](auto& a, auto&& f) { audio_fields(a, f); };
-constexpr auto kTiming = [](auto& p, auto&& f) { timing_fields(p, f); };
-constexpr auto kSource = [](auto& s, auto&& f) { source_fields(s, f); };
 
 }  // namespace
 

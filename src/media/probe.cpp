@@ -59,7 +59,7 @@ Result<SourceInfo> probe(std::shared_ptr<const FileHandle> file, const ProbeLimi
     summary.index = stream->index;
     summary.type = media_type_name(par->codec_type);
     summary.codec = codec_name(par->codec_id);
-    if (const AVDictionaryEntry* lang = av_dict_get(stream->metadata, "language", nullptr, 0)) summary.language = lang->value;
+    summary.language = stream_tag(stream, "language");
     info.streams.push_back(std::move(summary));
 
     if (par->codec_type == AVMEDIA_TYPE_VIDEO && (stream->disposition & AV_DISPOSITION_ATTACHED_PIC) == 0) {
